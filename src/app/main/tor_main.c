@@ -1,8 +1,11 @@
+/* Entry point of src/app/tor. */
 #include "orconfig.h"
+#include "app/main/main.h"
+
 int main(int argc, char **argv);
+
 int
 main(int argc, char **argv)
 {
-  (void)argc; (void)argv;
-  return 0;
+  return tor_run_main(argc, argv);
 }

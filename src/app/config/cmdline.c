@@ -1,0 +1,132 @@
+/* The command line: tor's flags, and any option as "--Name value" or
+ * "Name value" (overriding the torrc). */
+#include "orconfig.h"
+#include "app/config/config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { ARG_NONE, ARG_REQUIRED } arg_need_t;
+
+typedef struct cmdline_flag_t {
+  const char *name;
+  arg_need_t need;
+  int id;
+} cmdline_flag_t;
+
+enum {
+  F_TORRC, F_DEFAULTS, F_IGNORE_MISSING, F_VERIFY, F_VERSION, F_LIBVERSIONS,
+  F_HELP, F_LIST_OPTIONS, F_LIST_DEPRECATED, F_LIST_MODULES, F_QUIET, F_HUSH,
+  F_NT_SERVICE, F_DUMP_MANPAGE,
+};
+
+static const cmdline_flag_t flags[] = {
+  { "-f", ARG_REQUIRED, F_TORRC },
+  { "--torrc-file", ARG_REQUIRED, F_TORRC },
+  { "--defaults-torrc", ARG_REQUIRED, F_DEFAULTS },
+  { "--ignore-missing-torrc", ARG_NONE, F_IGNORE_MISSING },
+  { "--allow-missing-torrc", ARG_NONE, F_IGNORE_MISSING },
+  { "--verify-config", ARG_NONE, F_VERIFY },
+  { "--version", ARG_NONE, F_VERSION },
+  { "--library-versions", ARG_NONE, F_LIBVERSIONS },
+  { "-h", ARG_NONE, F_HELP },
+  { "--help", ARG_NONE, F_HELP },
+  { "--list-torrc-options", ARG_NONE, F_LIST_OPTIONS },
+  { "--list-deprecated-options", ARG_NONE, F_LIST_DEPRECATED },
+  { "--list-modules", ARG_NONE, F_LIST_MODULES },
+  { "--quiet", ARG_NONE, F_QUIET },
+  { "--hush", ARG_NONE, F_HUSH },
+  { "--nt-service", ARG_NONE, F_NT_SERVICE },
+  { "--dump-manpage-options", ARG_NONE, F_DUMP_MANPAGE },
+  { NULL, ARG_NONE, 0 },
+};
+
+static void
+set_command(tor_cmdline_t *out, tor_command_t cmd)
+{
+  /* Informational commands win over running; the first one given wins. */
+  if (out->command == CMD_RUN_TOR)
+    out->command = cmd;
+}
+
+int
+cmdline_parse(int argc, char **argv, tor_cmdline_t *out, char *err, size_t errlen)
+{
+  memset(out, 0, sizeof(*out));
+  config_line_t **tail = &out->option_lines;
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    const cmdline_flag_t *f = NULL;
+    for (const cmdline_flag_t *c = flags; c->name; c++)
+      if (!strcmp(arg, c->name) || (c->name[1] == '-' && !strcasecmp(arg, c->name)))
+        f = c;
+    if (f) {
+      const char *value = NULL;
+      if (f->need == ARG_REQUIRED) {
+        if (i + 1 >= argc) {
+          snprintf(err, errlen, "Command-line option '%s' with no value. Failing.", arg);
+          cmdline_clear(out);
+          return -1;
+        }
+        value = argv[++i];
+      }
+      switch (f->id) {
+        case F_TORRC: out->torrc_path = value; break;
+        case F_DEFAULTS: out->defaults_path = value; break;
+        case F_IGNORE_MISSING: out->ignore_missing_torrc = 1; break;
+        case F_VERIFY: set_command(out, CMD_VERIFY_CONFIG); break;
+        case F_VERSION: set_command(out, CMD_VERSION); break;
+        case F_LIBVERSIONS: set_command(out, CMD_LIBRARY_VERSIONS); break;
+        case F_HELP: set_command(out, CMD_HELP); break;
+        case F_LIST_OPTIONS: set_command(out, CMD_LIST_TORRC_OPTIONS); break;
+        case F_LIST_DEPRECATED: set_command(out, CMD_LIST_DEPRECATED_OPTIONS); break;
+        case F_LIST_MODULES: set_command(out, CMD_LIST_MODULES); break;
+        case F_QUIET: out->quiet_level = 2; break;
+        case F_HUSH: if (out->quiet_level < 1) out->quiet_level = 1; break;
+        case F_NT_SERVICE: break;
+        case F_DUMP_MANPAGE: set_command(out, CMD_DUMP_MANPAGE_OPTIONS); break;
+      }
+      continue;
+    }
+    /* Anything else is an option: "--Name value", "Name value", with the
+     * torrc's "+Name" and "/Name" forms allowed too. */
+    const char *key = arg;
+    while (*key == '-')
+      key++;
+    if (*key == '\0') {
+      snprintf(err, errlen, "Unrecognized command-line argument '%s'. Failing.", arg);
+      cmdline_clear(out);
+      return -1;
+    }
+    confline_command_t cmd = CONFLINE_NORMAL;
+    if (*key == '+') { cmd = CONFLINE_APPEND; key++; }
+    else if (*key == '/') { cmd = CONFLINE_CLEAR; key++; }
+    const char *value = "";
+    if (cmd != CONFLINE_CLEAR) {
+      if (i + 1 >= argc) {
+        snprintf(err, errlen, "Command-line option '%s' with no value. Failing.", arg);
+        cmdline_clear(out);
+        return -1;
+      }
+      value = argv[++i];
+    }
+    config_line_t *line = config_line_new(key, value, cmd, "command line", 0);
+    if (!line) {
+      snprintf(err, errlen, "out of memory");
+      cmdline_clear(out);
+      return -1;
+    }
+    *tail = line;
+    tail = &line->next;
+  }
+  return 0;
+}
+
+void
+cmdline_clear(tor_cmdline_t *cmdline)
+{
+  config_lines_free(cmdline->option_lines);
+  cmdline->option_lines = NULL;
+}

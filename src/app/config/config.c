@@ -1,0 +1,364 @@
+/* Loading and validating the options: see config.h. */
+#include "orconfig.h"
+#include "app/config/config.h"
+#include "feature/nodelist/dirauth_line.h"
+#include "lib/fs/fsutil.h"
+#include "lib/log/log.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static or_options_t *global_options;
+static config_line_t *last_merged;
+
+const or_options_t *
+get_options(void)
+{
+  return global_options;
+}
+
+void
+set_options(or_options_t *options)
+{
+  if (global_options && global_options != options)
+    options_free(global_options);
+  global_options = options;
+}
+
+void
+options_free(or_options_t *options)
+{
+  config_free(&options_format, options);
+}
+
+const config_line_t *
+options_last_merged_lines(void)
+{
+  return last_merged;
+}
+
+const char *
+options_default_torrc(void)
+{
+  return SYSCONFDIR "/tor/torrc";
+}
+
+const char *
+options_default_defaults_torrc(void)
+{
+  return SYSCONFDIR "/tor/torrc-defaults";
+}
+
+/* Replaces *path with its absolute form. */
+static int
+make_absolute(char **path, char *err, size_t errlen)
+{
+  if (!*path || (*path)[0] == '/')
+    return 0;
+  char *abs = fs_make_path_absolute(*path);
+  if (!abs) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  free(*path);
+  *path = abs;
+  return 0;
+}
+
+static int
+validate_logs(or_options_t *options, char *err, size_t errlen)
+{
+  for (config_line_t *l = options->Logs; l; l = l->next) {
+    log_sink_spec_t spec;
+    char why[512];
+    if (log_sink_spec_parse(l->value, &spec, why, sizeof(why)) < 0) {
+      snprintf(err, errlen, "%s: Invalid value for Log '%s': %s", config_line_where(l), l->value, why);
+      return -1;
+    }
+    if (spec.kind == LOG_SINK_FILE && spec.path[0] != '/') {
+      /* Make the file name absolute, since RunAsDaemon changes directory. */
+      char *abs = fs_make_path_absolute(spec.path);
+      size_t prefix = (size_t)(strstr(l->value, spec.path) - l->value);
+      size_t n = prefix + strlen(abs ? abs : "") + 1;
+      char *nv = abs ? malloc(n) : NULL;
+      if (!nv) {
+        free(abs);
+        free(spec.path);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+      }
+      snprintf(nv, n, "%.*s%s", (int)prefix, l->value, abs);
+      free(l->value);
+      l->value = nv;
+      free(abs);
+    }
+    free(spec.path);
+  }
+  return 0;
+}
+
+static int
+parse_port_number(const char *s, long *out)
+{
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (*s == '\0' || *end || v < 1 || v > 65535)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* HiddenServicePort "VIRTPORT [TARGET]". */
+static int
+validate_hs_port(const config_line_t *l, char *err, size_t errlen)
+{
+  char buf[512];
+  long vport, tport;
+  snprintf(buf, sizeof(buf), "%s", l->value);
+  char *save = NULL;
+  char *virt = strtok_r(buf, " \t", &save);
+  char *target = strtok_r(NULL, " \t", &save);
+  char *extra = strtok_r(NULL, " \t", &save);
+  if (!virt || parse_port_number(virt, &vport) < 0) {
+    snprintf(err, errlen, "%s: HiddenServicePort '%s': virtual port must be 1 to 65535",
+             config_line_where(l), l->value);
+    return -1;
+  }
+  if (extra) {
+    snprintf(err, errlen, "%s: HiddenServicePort '%s': unexpected '%s'", config_line_where(l),
+             l->value, extra);
+    return -1;
+  }
+  if (!target)
+    return 0;
+  if (!strncmp(target, "unix:", 5)) {
+    if (target[5] != '/') {
+      snprintf(err, errlen, "%s: HiddenServicePort '%s': unix socket path must be absolute",
+               config_line_where(l), l->value);
+      return -1;
+    }
+    return 0;
+  }
+  char *colon = strrchr(target, ':');
+  const char *portpart = colon ? colon + 1 : target;
+  if (parse_port_number(portpart, &tport) < 0) {
+    snprintf(err, errlen, "%s: HiddenServicePort '%s': target port must be 1 to 65535",
+             config_line_where(l), l->value);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+validate_hidden_services(or_options_t *options, char *err, size_t errlen)
+{
+  const config_line_t *current_dir = NULL;
+  int ports_in_current = 0;
+  for (config_line_t *l = options->HiddenServiceOptions; l; l = l->next) {
+    if (!strcasecmp(l->key, "HiddenServiceDir")) {
+      if (current_dir && ports_in_current == 0) {
+        snprintf(err, errlen, "%s: Service \"%s\" with no ports configured.",
+                 config_line_where(current_dir), current_dir->value);
+        return -1;
+      }
+      if (l->value[0] == '\0') {
+        snprintf(err, errlen, "%s: HiddenServiceDir needs a directory", config_line_where(l));
+        return -1;
+      }
+      if (make_absolute(&l->value, err, errlen) < 0)
+        return -1;
+      for (const config_line_t *p = options->HiddenServiceOptions; p != l; p = p->next)
+        if (!strcasecmp(p->key, "HiddenServiceDir") && !strcmp(p->value, l->value)) {
+          snprintf(err, errlen, "%s: HiddenServiceDir \"%s\" is configured twice",
+                   config_line_where(l), l->value);
+          return -1;
+        }
+      current_dir = l;
+      ports_in_current = 0;
+      continue;
+    }
+    if (!current_dir) {
+      snprintf(err, errlen, "%s: %s with no preceding HiddenServiceDir directive",
+               config_line_where(l), l->key);
+      return -1;
+    }
+    if (!strcasecmp(l->key, "HiddenServicePort")) {
+      if (validate_hs_port(l, err, errlen) < 0)
+        return -1;
+      ports_in_current++;
+    } else if (!strcasecmp(l->key, "HiddenServiceVersion")) {
+      if (strcmp(l->value, "3")) {
+        snprintf(err, errlen, "%s: HiddenServiceVersion must be 3 (version 2 onion services "
+                 "are obsolete), not '%s'", config_line_where(l), l->value);
+        return -1;
+      }
+    }
+  }
+  if (current_dir && ports_in_current == 0) {
+    snprintf(err, errlen, "%s: Service \"%s\" with no ports configured.",
+             config_line_where(current_dir), current_dir->value);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+validate_nickname(const char *nick, char *err, size_t errlen)
+{
+  size_t n = strlen(nick);
+  int ok = n >= 1 && n <= 19;
+  for (size_t i = 0; ok && i < n; i++)
+    ok = isalnum((unsigned char)nick[i]);
+  if (!ok) {
+    snprintf(err, errlen, "Nickname '%s', nicknames must be between 1 and 19 characters "
+             "inclusive, and must contain only the characters [a-zA-Z0-9].", nick);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+default_data_directory(or_options_t *options, char *err, size_t errlen)
+{
+  const char *home = getenv("HOME");
+  char buf[4096];
+  if (home && home[0] && strcmp(home, "/"))
+    snprintf(buf, sizeof(buf), "%s/.tor", home);
+  else
+    snprintf(buf, sizeof(buf), "%s/lib/tor", LOCALSTATEDIR);
+  options->DataDirectory = strdup(buf);
+  if (!options->DataDirectory) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+int
+options_validate(or_options_t *options, char *err, size_t errlen)
+{
+  if (!options->DataDirectory && default_data_directory(options, err, errlen) < 0)
+    return -1;
+  if (make_absolute(&options->DataDirectory, err, errlen) < 0 ||
+      make_absolute(&options->PidFile, err, errlen) < 0 ||
+      make_absolute(&options->CookieAuthFile, err, errlen) < 0)
+    return -1;
+  if (validate_logs(options, err, errlen) < 0)
+    return -1;
+  if (strcmp(options->SafeLogging, "0") && strcmp(options->SafeLogging, "1") &&
+      strcasecmp(options->SafeLogging, "relay")) {
+    snprintf(err, errlen, "Unrecognized value '%s' in SafeLogging (expected 0, 1 or relay)",
+             options->SafeLogging);
+    return -1;
+  }
+  if (options->LogTimeGranularity <= 0) {
+    snprintf(err, errlen, "LogTimeGranularity must be positive.");
+    return -1;
+  }
+  if (options->Nickname && validate_nickname(options->Nickname, err, errlen) < 0)
+    return -1;
+  if (options->OwningControllerProcess) {
+    char *end;
+    long pid = strtol(options->OwningControllerProcess, &end, 10);
+    if (*end || pid <= 0) {
+      snprintf(err, errlen, "__OwningControllerProcess '%s' is not a process ID",
+               options->OwningControllerProcess);
+      return -1;
+    }
+  }
+  for (const config_line_t *l = options->DirAuthorities; l; l = l->next) {
+    dir_authority_t auth;
+    char why[256];
+    if (dir_authority_line_parse(l->value, &auth, why, sizeof(why)) < 0) {
+      snprintf(err, errlen, "%s: Invalid value for DirAuthority '%s': %s",
+               config_line_where(l), l->value, why);
+      return -1;
+    }
+  }
+  if (options->TestingTorNetwork && !options->DirAuthorities) {
+    snprintf(err, errlen, "TestingTorNetwork may only be configured in combination with "
+             "a non-default set of DirAuthority lines.");
+    return -1;
+  }
+  double p = options->PathsNeededToBuildCircuits;
+  if (p != -1 && (p < 0.25 || p > 0.95)) {
+    log_warn(LD_CONFIG, "PathsNeededToBuildCircuits is too %s; clipping it to %.2f.",
+             p < 0.25 ? "low" : "high", p < 0.25 ? 0.25 : 0.95);
+    options->PathsNeededToBuildCircuits = p < 0.25 ? 0.25 : 0.95;
+  }
+  if (validate_hidden_services(options, err, errlen) < 0)
+    return -1;
+  return 0;
+}
+
+void
+options_report_inert(const config_line_t *merged)
+{
+  for (size_t i = 0; i < options_format.n_vars; i++) {
+    const config_var_t *var = &options_format.vars[i];
+    if (!(var->flags & CVFLAG_INERT) || !config_var_is_set(&options_format, var, merged))
+      continue;
+    log_notice(LD_CONFIG, "Option '%s' is accepted for compatibility but has no effect "
+               "yet in this daemon.", var->name);
+  }
+}
+
+/* Reads one torrc into *lines; a missing file is fine when allowed. */
+static int
+read_torrc(const char *path, int missing_ok, const char *what, config_line_t **lines,
+           char *err, size_t errlen)
+{
+  char why[1024];
+  int r = config_lines_parse_file(path, lines, why, sizeof(why));
+  if (r == -2 && missing_ok) {
+    log_info(LD_CONFIG, "%s \"%s\" not present, using reasonable defaults.", what, path);
+    return 0;
+  }
+  if (r < 0) {
+    snprintf(err, errlen, "%s", why);
+    return -1;
+  }
+  log_notice(LD_CONFIG, "Read configuration file \"%s\".", path);
+  return 0;
+}
+
+or_options_t *
+options_load(const tor_cmdline_t *cmdline, char *err, size_t errlen)
+{
+  config_line_t *defaults = NULL, *torrc = NULL, *merged = NULL;
+  or_options_t *options = NULL;
+  const char *defaults_path = cmdline->defaults_path ? cmdline->defaults_path
+                                                     : options_default_defaults_torrc();
+  const char *torrc_path = cmdline->torrc_path ? cmdline->torrc_path : options_default_torrc();
+  /* tor: a missing torrc is fine unless it was named with -f; the defaults
+   * file may always be missing. */
+  int torrc_missing_ok = !cmdline->torrc_path || cmdline->ignore_missing_torrc;
+
+  if (read_torrc(defaults_path, 1, "Default configuration file", &defaults, err, errlen) < 0 ||
+      read_torrc(torrc_path, torrc_missing_ok, "Configuration file", &torrc, err, errlen) < 0)
+    goto fail;
+  const config_line_t *sources[3] = { defaults, torrc, cmdline->option_lines };
+  if (config_merge_sources(&options_format, sources, 3, &merged, err, errlen) < 0)
+    goto fail;
+  options = config_new(&options_format, err, errlen);
+  if (!options)
+    goto fail;
+  if (config_assign(&options_format, options, merged, err, errlen) < 0 ||
+      options_validate(options, err, errlen) < 0)
+    goto fail;
+  config_lines_free(defaults);
+  config_lines_free(torrc);
+  config_lines_free(last_merged);
+  last_merged = merged;
+  return options;
+fail:
+  config_lines_free(defaults);
+  config_lines_free(torrc);
+  config_lines_free(merged);
+  if (options)
+    options_free(options);
+  return NULL;
+}

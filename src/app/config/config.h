@@ -1,0 +1,111 @@
+/* The daemon's options: the or_options_t struct, the table that describes
+ * every option (options_table.c), and loading them from the defaults torrc,
+ * the torrc and the command line. get_options() is the current set. */
+#ifndef TOR_APP_CONFIG_CONFIG_H
+#define TOR_APP_CONFIG_CONFIG_H
+
+#include <stdint.h>
+
+#include "lib/conf/confline.h"
+#include "lib/conf/confmgr.h"
+
+typedef struct or_options_t {
+  /* Process and files */
+  char *DataDirectory;
+  int RunAsDaemon;
+  char *PidFile;
+  int ShutdownWaitLength;        /* seconds */
+  int DisableDebuggerAttachment;
+  int Sandbox;
+  char *OwningControllerProcess;
+  int HeartbeatPeriod;           /* seconds */
+  int ConnLimit;
+  int DisableNetwork;
+  /* Logging */
+  config_line_t *Logs;
+  char *SafeLogging;             /* "0", "1" or "relay" */
+  int LogTimeGranularity;        /* msec */
+  int ProtocolWarnings;
+  /* Network and client */
+  config_line_t *DirAuthorities;
+  config_line_t *SocksPorts;
+  config_line_t *Addresses;
+  double PathsNeededToBuildCircuits;
+  int TestingTorNetwork;
+  /* Control */
+  config_line_t *ControlPorts;
+  config_line_t *ControlSockets;
+  int CookieAuthentication;
+  char *CookieAuthFile;
+  /* Onion services: HiddenServiceDir, HiddenServicePort... in order */
+  config_line_t *HiddenServiceOptions;
+  /* Relay (accepted, inert) */
+  char *Nickname;
+  config_line_t *ORPorts;
+  config_line_t *DirPorts;
+  int ExitRelay;                 /* autobool */
+  int AssumeReachable;
+  char *ContactInfo;
+  int ServerDNSDetectHijacking;
+  char *ServerDNSTestAddresses;
+  char *ServerDNSResolvConfFile;
+  /* Directory authority testing knobs (accepted, inert) */
+  char *TestingDirAuthVoteExit;
+  char *TestingDirAuthVoteHSDir;
+  char *TestingDirAuthVoteGuard;
+  int V3AuthNIntervalsValid;
+  uint64_t TestingMinExitFlagThreshold;
+} or_options_t;
+
+extern const config_format_t options_format;
+
+/* What the command line asked for. */
+typedef enum {
+  CMD_RUN_TOR = 0,
+  CMD_VERIFY_CONFIG,
+  CMD_VERSION,
+  CMD_LIBRARY_VERSIONS,
+  CMD_HELP,
+  CMD_LIST_TORRC_OPTIONS,
+  CMD_LIST_DEPRECATED_OPTIONS,
+  CMD_LIST_MODULES,
+  CMD_DUMP_MANPAGE_OPTIONS,
+} tor_command_t;
+
+typedef struct tor_cmdline_t {
+  tor_command_t command;
+  const char *torrc_path;      /* NULL: the default */
+  const char *defaults_path;   /* NULL: the default */
+  int ignore_missing_torrc;
+  int quiet_level;             /* 0, 1 (--hush), 2 (--quiet) */
+  config_line_t *option_lines; /* --Name value, owned */
+} tor_cmdline_t;
+
+/* Parses argv. Returns 0, or -1 with a message in err. */
+int cmdline_parse(int argc, char **argv, tor_cmdline_t *out, char *err, size_t errlen);
+void cmdline_clear(tor_cmdline_t *cmdline);
+
+/* Reads the defaults torrc, the torrc and the command-line options, and
+ * builds and validates a new or_options_t (caller frees with
+ * options_free()). Returns NULL with the reason in err. Logs which files
+ * it read. */
+or_options_t *options_load(const tor_cmdline_t *cmdline, char *err, size_t errlen);
+/* Cross-option checks and normalisation (absolute paths...). */
+int options_validate(or_options_t *options, char *err, size_t errlen);
+void options_free(or_options_t *options);
+
+/* The options in force; NULL before the first successful load. */
+const or_options_t *get_options(void);
+/* Installs new options (taking ownership) and frees the old ones. */
+void set_options(or_options_t *options);
+
+/* Logs one notice per inert option that the merged lines set. */
+void options_report_inert(const config_line_t *merged);
+/* The merged lines of the last options_load(), for reporting. */
+const config_line_t *options_last_merged_lines(void);
+
+/* Default locations. */
+const char *options_default_torrc(void);
+const char *options_default_defaults_torrc(void);
+
+#endif

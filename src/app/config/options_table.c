@@ -1,0 +1,133 @@
+/* Every option the daemon accepts: name, type, default and description.
+ * This one table drives parsing, --help, --list-torrc-options and the
+ * OPTIONS section of the man page. Options marked INERT are accepted (so
+ * torrc files written for tor, and by chutney, load) but do nothing yet;
+ * doc/tor.1 lists them. */
+#include "orconfig.h"
+#include "app/config/config.h"
+#include "lib/conf/portspec.h"
+
+#include <stddef.h>
+
+#define OFF(field) offsetof(or_options_t, field)
+#define VAR(name, type, field, dflt, flags, desc) \
+  { name, CONFIG_TYPE_##type, OFF(field), dflt, desc, flags, 0, 0, NULL, 0, 0 }
+#define INTVAR(name, field, dflt, lo, hi, flags, desc) \
+  { name, CONFIG_TYPE_INT, OFF(field), dflt, desc, flags, lo, hi, NULL, 0, 0 }
+#define DBLVAR(name, field, dflt, lo, hi, flags, desc) \
+  { name, CONFIG_TYPE_DOUBLE, OFF(field), dflt, desc, flags, lo, hi, NULL, 0, 0 }
+#define PORTVAR(name, field, dflt, addr, allowed, defaults, flags, desc) \
+  { name, CONFIG_TYPE_PORT, OFF(field), dflt, desc, flags, 0, 0, addr, allowed, defaults }
+#define HSVAR(name, desc) \
+  { name, CONFIG_TYPE_LINELIST_GROUP, OFF(HiddenServiceOptions), NULL, desc, \
+    CVFLAG_INERT, 0, 0, NULL, 0, 0 }
+
+#define INERT CVFLAG_INERT
+#define NORELOAD CVFLAG_NO_RELOAD
+
+static const config_var_t option_vars[] = {
+  /* Process and files */
+  VAR("DataDirectory", FILENAME, DataDirectory, NULL, NORELOAD,
+      "Store working data, state and keys in this directory (created with mode 0700). "
+      "Default: ~/.tor, or " LOCALSTATEDIR "/lib/tor when the home directory is /."),
+  VAR("RunAsDaemon", BOOL, RunAsDaemon, "0", NORELOAD,
+      "If 1, fork and run in the background."),
+  VAR("PidFile", FILENAME, PidFile, NULL, 0,
+      "Write the process ID to this file on startup and remove it on clean exit."),
+  VAR("ShutdownWaitLength", INTERVAL, ShutdownWaitLength, "30 seconds", 0,
+      "After SIGINT, wait this long before exiting (a second SIGINT exits at once)."),
+  VAR("DisableDebuggerAttachment", BOOL, DisableDebuggerAttachment, "1", NORELOAD,
+      "If 1, forbid debuggers and core dumps from reading this process's memory."),
+  VAR("Sandbox", BOOL, Sandbox, "0", INERT | NORELOAD,
+      "Run inside a system-call sandbox (not available in this daemon)."),
+  VAR("__OwningControllerProcess", STRING, OwningControllerProcess, NULL, 0,
+      "Exit when the process with this PID exits."),
+  VAR("HeartbeatPeriod", INTERVAL, HeartbeatPeriod, "6 hours", 0,
+      "Log a heartbeat line at notice level this often (0 disables it)."),
+  INTVAR("ConnLimit", ConnLimit, "1000", 0, 2147483647, INERT,
+         "Minimum number of file descriptors that must be available."),
+  VAR("DisableNetwork", BOOL, DisableNetwork, "0", INERT,
+      "If 1, make no network connections and accept none."),
+  /* Logging */
+  VAR("Log", LINELIST, Logs, NULL, 0,
+      "Where to send log messages: \"SEVERITY[-SEVERITY] stderr|stdout|syslog\" or "
+      "\"SEVERITY[-SEVERITY] file FILENAME\"; severities are debug, info, notice, warn "
+      "and err, each optionally prefixed by [domain,~domain,...]. "
+      "Default: notice stdout."),
+  VAR("SafeLogging", STRING, SafeLogging, "1", 0,
+      "0: log addresses as they are; 1: scrub every address; relay: scrub only client addresses."),
+  VAR("LogTimeGranularity", MSEC_INTERVAL, LogTimeGranularity, "1 second", 0,
+      "Round the timestamps of log messages down to this many milliseconds."),
+  VAR("ProtocolWarnings", BOOL, ProtocolWarnings, "0", 0,
+      "If 1, log protocol violations by other parties at warn level instead of info."),
+  /* Network and client */
+  VAR("DirAuthority", LINELIST, DirAuthorities, NULL, INERT,
+      "\"[nickname] [flags] ADDRESS:DIRPORT FINGERPRINT\": a directory authority to use "
+      "instead of the default ones."),
+  PORTVAR("SocksPort", SocksPorts, "9050", "127.0.0.1",
+          PORTFLAGS_SOCKS_ALLOWED, PORTFLAGS_SOCKS_DEFAULT, INERT,
+          "\"[ADDRESS:]PORT|auto|0|unix:PATH [flags]\": accept SOCKS 4, 4a and 5 "
+          "connections here. IsolateSOCKSAuth is on by default."),
+  VAR("Address", LINELIST, Addresses, NULL, INERT,
+      "The address (or host name) of this relay."),
+  DBLVAR("PathsNeededToBuildCircuits", PathsNeededToBuildCircuits, "-1", -1, 1, INERT,
+         "Fraction of possible paths whose descriptors must be known before building "
+         "circuits; -1 means the consensus decides."),
+  VAR("TestingTorNetwork", BOOL, TestingTorNetwork, "0", NORELOAD | INERT,
+      "If 1, adjust defaults for a private test network (needs DirAuthority lines)."),
+  /* Control */
+  PORTVAR("ControlPort", ControlPorts, NULL, "127.0.0.1",
+          PORTFLAGS_CONTROL_ALLOWED, 0, INERT,
+          "\"[ADDRESS:]PORT|auto|unix:PATH [flags]\": accept controller connections here."),
+  VAR("ControlSocket", LINELIST, ControlSockets, NULL, INERT,
+      "Accept controller connections on this Unix socket."),
+  VAR("CookieAuthentication", BOOL, CookieAuthentication, "0", INERT,
+      "If 1, controllers authenticate with a cookie file in the DataDirectory."),
+  VAR("CookieAuthFile", FILENAME, CookieAuthFile, NULL, INERT,
+      "Where to write the control authentication cookie."),
+  /* Onion services */
+  HSVAR("HiddenServiceDir",
+        "Start an onion service whose keys and hostname live in this directory "
+        "(mode 0700). The HiddenService options after it configure it."),
+  HSVAR("HiddenServicePort",
+        "\"VIRTPORT [TARGET]\": streams to VIRTPORT of the onion service go to TARGET "
+        "(a port, ADDRESS:PORT or unix:PATH; default 127.0.0.1:VIRTPORT)."),
+  HSVAR("HiddenServiceVersion", "The onion service protocol version; only 3."),
+  /* Relay: accepted so relay torrc files load; this daemon is not a relay yet. */
+  VAR("Nickname", STRING, Nickname, NULL, INERT,
+      "The relay's nickname: 1 to 19 characters among [A-Za-z0-9]."),
+  PORTVAR("ORPort", ORPorts, NULL, "0.0.0.0", PORTFLAGS_SERVER_ALLOWED, 0, INERT,
+          "\"[ADDRESS:]PORT|auto [flags]\": accept relay connections here."),
+  PORTVAR("DirPort", DirPorts, NULL, "0.0.0.0", PORTFLAGS_SERVER_ALLOWED, 0, INERT,
+          "\"[ADDRESS:]PORT|auto [flags]\": answer directory requests here."),
+  VAR("ExitRelay", AUTOBOOL, ExitRelay, "auto", INERT,
+      "Whether this relay allows exit traffic."),
+  VAR("AssumeReachable", BOOL, AssumeReachable, "0", INERT,
+      "If 1, skip the relay's own reachability tests."),
+  VAR("ContactInfo", STRING, ContactInfo, NULL, INERT,
+      "Administrative contact information for this relay."),
+  VAR("ServerDNSDetectHijacking", BOOL, ServerDNSDetectHijacking, "1", INERT,
+      "If 1, check whether the DNS resolver hijacks failed lookups."),
+  VAR("ServerDNSTestAddresses", CSV, ServerDNSTestAddresses,
+      "www.google.com,www.mit.edu,www.yahoo.com,www.slashdot.org", INERT,
+      "Addresses used to check DNS hijacking."),
+  VAR("ServerDNSResolvConfFile", FILENAME, ServerDNSResolvConfFile, NULL, INERT,
+      "Read DNS resolver settings from this file instead of /etc/resolv.conf."),
+  /* Directory authority testing options */
+  VAR("TestingDirAuthVoteExit", CSV, TestingDirAuthVoteExit, NULL, INERT,
+      "Relays that authorities vote Exit for (testing networks)."),
+  VAR("TestingDirAuthVoteHSDir", CSV, TestingDirAuthVoteHSDir, NULL, INERT,
+      "Relays that authorities vote HSDir for (testing networks)."),
+  VAR("TestingDirAuthVoteGuard", CSV, TestingDirAuthVoteGuard, NULL, INERT,
+      "Relays that authorities vote Guard for (testing networks)."),
+  INTVAR("V3AuthNIntervalsValid", V3AuthNIntervalsValid, "3", 2, 2147483647, INERT,
+         "Number of voting intervals a consensus stays valid (authorities)."),
+  VAR("TestingMinExitFlagThreshold", MEMUNIT, TestingMinExitFlagThreshold, "0", INERT,
+      "Minimum bandwidth for the Exit flag (testing networks)."),
+};
+
+const config_format_t options_format = {
+  option_vars,
+  sizeof(option_vars) / sizeof(option_vars[0]),
+  sizeof(or_options_t),
+};

@@ -1,0 +1,439 @@
+/* The daemon's life: see main.h. */
+#include "orconfig.h"
+#include "app/main/main.h"
+#include "app/main/info.h"
+#include "app/config/config.h"
+#include "core/mainloop/mainloop.h"
+#include "lib/fs/fsutil.h"
+#include "lib/log/log.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static tor_cmdline_t cmdline;
+static int lock_fd = -1;
+static char *pidfile_written;
+static time_t started_at;
+static struct event *sigint_shutdown_timer;
+static struct event *heartbeat_timer;
+static struct event *owner_timer;
+static struct event *signal_events[8];
+static int n_signal_events;
+static int daemon_pipe = -1;
+
+/* ---- logs ---- */
+
+/* Turns the Log lines (default: "notice stdout") into sinks. */
+static int
+apply_log_options(const or_options_t *options, char *err, size_t errlen)
+{
+  log_sink_spec_t specs[32];
+  int n = 0, rv = 0;
+  config_line_t fallback = { (char *)"Log", (char *)"notice stdout", CONFLINE_NORMAL,
+                             (char *)"default", 0, NULL };
+  const config_line_t *lines = options->Logs ? options->Logs : &fallback;
+  for (const config_line_t *l = lines; l && rv == 0; l = l->next) {
+    if (n == 32) {
+      snprintf(err, errlen, "too many Log lines (at most 32)");
+      rv = -1;
+      break;
+    }
+    if (log_sink_spec_parse(l->value, &specs[n], err, errlen) < 0)
+      rv = -1;
+    else
+      n++;
+  }
+  if (rv == 0)
+    rv = log_configure_sinks(specs, n, err, errlen);
+  for (int i = 0; i < n; i++)
+    free(specs[i].path);
+  if (rv == 0) {
+    log_set_time_granularity(options->LogTimeGranularity);
+    log_set_safe_logging(!strcmp(options->SafeLogging, "0") ? 0
+                         : !strcmp(options->SafeLogging, "1") ? 1 : 2);
+  }
+  return rv;
+}
+
+/* ---- files ---- */
+
+static void
+remove_pidfile(void)
+{
+  if (pidfile_written) {
+    unlink(pidfile_written);
+    free(pidfile_written);
+    pidfile_written = NULL;
+  }
+}
+
+static int
+write_pidfile(const char *path)
+{
+  char buf[32], err[512];
+  int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+  if (fs_write_file_atomic(path, buf, (size_t)n, 0644, err, sizeof(err)) < 0) {
+    log_warn(LD_FS, "Unable to write PidFile: %s", err);
+    return -1;
+  }
+  remove_pidfile();
+  pidfile_written = strdup(path);
+  return 0;
+}
+
+static int
+setup_data_directory(const or_options_t *options)
+{
+  char err[1024], lockpath[4200];
+  if (fs_check_private_dir(options->DataDirectory, 1, err, sizeof(err)) < 0) {
+    log_warn(LD_FS, "%s", err);
+    log_err(LD_FS, "Failed to create/verify DataDirectory \"%s\".", options->DataDirectory);
+    return -1;
+  }
+  snprintf(lockpath, sizeof(lockpath), "%s/lock", options->DataDirectory);
+  lock_fd = fs_lock_file(lockpath, err, sizeof(err));
+  if (lock_fd < 0) {
+    log_err(LD_FS, "%s Exiting.", err);
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- daemon mode ---- */
+
+/* Forks; the parent waits until the child says it started (or died) and
+ * exits with the matching status, so scripts see startup errors. */
+static int
+start_daemon(void)
+{
+  int fds[2];
+  if (pipe(fds) < 0) {
+    log_err(LD_GENERAL, "pipe failed: %s", strerror(errno));
+    return -1;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    log_err(LD_GENERAL, "fork failed: %s", strerror(errno));
+    return -1;
+  }
+  if (pid > 0) {
+    close(fds[1]);
+    char ok = 0;
+    ssize_t r;
+    do {
+      r = read(fds[0], &ok, 1);
+    } while (r < 0 && errno == EINTR);
+    _exit(r == 1 && ok == '0' ? 0 : 1);
+  }
+  close(fds[0]);
+  daemon_pipe = fds[1];
+  setsid();
+  return 0;
+}
+
+static void
+finish_daemon(void)
+{
+  if (daemon_pipe < 0)
+    return;
+  if (chdir("/") < 0)
+    log_warn(LD_GENERAL, "chdir to / failed: %s", strerror(errno));
+  int null = open("/dev/null", O_RDWR);
+  if (null >= 0) {
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    if (null > STDERR_FILENO)
+      close(null);
+  }
+  ssize_t w;
+  do {
+    w = write(daemon_pipe, "0", 1);
+  } while (w < 0 && errno == EINTR);
+  close(daemon_pipe);
+  daemon_pipe = -1;
+}
+
+/* ---- periodic events ---- */
+
+static void
+format_uptime(char *buf, size_t len, long secs)
+{
+  long days = secs / 86400, hours = (secs % 86400) / 3600, mins = (secs % 3600) / 60;
+  if (days)
+    snprintf(buf, len, "%ld day%s %ld:%02ld hours", days, days == 1 ? "" : "s", hours, mins);
+  else
+    snprintf(buf, len, "%ld:%02ld hours", hours, mins);
+}
+
+static void
+heartbeat_cb(evutil_socket_t fd, short what, void *arg)
+{
+  char up[64];
+  (void)fd; (void)what; (void)arg;
+  format_uptime(up, sizeof(up), (long)(time(NULL) - started_at));
+  log_notice(LD_HEARTBEAT, "Heartbeat: Tor's uptime is %s, with 0 circuits open. "
+             "I've sent 0 kB and received 0 kB.", up);
+}
+
+static void
+owner_check_cb(evutil_socket_t fd, short what, void *arg)
+{
+  const or_options_t *options = get_options();
+  (void)fd; (void)what; (void)arg;
+  if (!options->OwningControllerProcess)
+    return;
+  pid_t pid = (pid_t)strtol(options->OwningControllerProcess, NULL, 10);
+  if (kill(pid, 0) < 0 && errno == ESRCH) {
+    log_warn(LD_CONFIG, "Owning controller process has vanished -- exiting now.");
+    mainloop_exit(0);
+  }
+}
+
+/* (Re)arms the timers that depend on options. */
+static void
+schedule_periodic_events(const or_options_t *options)
+{
+  struct event_base *base = mainloop_get_base();
+  if (!heartbeat_timer)
+    heartbeat_timer = event_new(base, -1, EV_PERSIST, heartbeat_cb, NULL);
+  if (!owner_timer)
+    owner_timer = event_new(base, -1, EV_PERSIST, owner_check_cb, NULL);
+  event_del(heartbeat_timer);
+  if (options->HeartbeatPeriod > 0) {
+    struct timeval tv = { options->HeartbeatPeriod, 0 };
+    event_add(heartbeat_timer, &tv);
+  }
+  event_del(owner_timer);
+  if (options->OwningControllerProcess) {
+    struct timeval tv = { 1, 0 };
+    event_add(owner_timer, &tv);
+  }
+}
+
+/* ---- signals ---- */
+
+static void
+reload_configuration(void)
+{
+  char err[2048];
+  const or_options_t *old = get_options();
+  log_notice(LD_GENERAL, "Received reload signal (hup). Reloading config and resetting "
+             "internal state.");
+  or_options_t *fresh = options_load(&cmdline, err, sizeof(err));
+  if (!fresh) {
+    log_warn(LD_CONFIG, "Failed to parse/validate config: %s", err);
+    log_warn(LD_CONFIG, "Reloading the configuration failed; keeping the old one.");
+    return;
+  }
+  /* Options that cannot change while running keep their old values. */
+  for (size_t i = 0; i < options_format.n_vars; i++) {
+    const config_var_t *var = &options_format.vars[i];
+    if (!(var->flags & CVFLAG_NO_RELOAD) || config_var_equal(var, old, fresh))
+      continue;
+    log_warn(LD_CONFIG, "While Tor is running, changing %s is not allowed; "
+             "keeping the old value until restart.", var->name);
+    char *tmp_new = *(char **)((char *)fresh + var->offset);
+    if (var->type == CONFIG_TYPE_FILENAME || var->type == CONFIG_TYPE_STRING) {
+      char *const *old_val = (char *const *)((const char *)old + var->offset);
+      free(tmp_new);
+      *(char **)((char *)fresh + var->offset) = *old_val ? strdup(*old_val) : NULL;
+    } else {
+      memcpy((char *)fresh + var->offset, (const char *)old + var->offset, sizeof(int));
+    }
+  }
+  if (apply_log_options(fresh, err, sizeof(err)) < 0) {
+    log_warn(LD_CONFIG, "Couldn't apply the new Log lines (%s); keeping the old "
+             "configuration.", err);
+    options_free(fresh);
+    return;
+  }
+  log_reopen_files();
+  if (fresh->PidFile && (!old->PidFile || strcmp(fresh->PidFile, old->PidFile)))
+    write_pidfile(fresh->PidFile);
+  set_options(fresh);
+  schedule_periodic_events(fresh);
+  options_report_inert(options_last_merged_lines());
+}
+
+static void
+sigint_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+  (void)fd; (void)what; (void)arg;
+  log_notice(LD_GENERAL, "Clean shutdown finished. Exiting.");
+  mainloop_exit(0);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+  (void)what; (void)arg;
+  switch (sig) {
+    case SIGTERM:
+      log_notice(LD_GENERAL, "Catching signal TERM, exiting cleanly.");
+      mainloop_exit(0);
+      break;
+    case SIGINT: {
+      int wait = get_options()->ShutdownWaitLength;
+      if (sigint_shutdown_timer || wait <= 0) {
+        log_notice(LD_GENERAL, sigint_shutdown_timer ? "Second sigint received; exiting now."
+                   : "Interrupt: exiting cleanly.");
+        mainloop_exit(0);
+        break;
+      }
+      log_notice(LD_GENERAL, "Interrupt: we have stopped accepting new connections, and "
+                 "will shut down in %d seconds. Interrupt again to exit now.", wait);
+      sigint_shutdown_timer = evtimer_new(mainloop_get_base(), sigint_deadline_cb, NULL);
+      struct timeval tv = { wait, 0 };
+      evtimer_add(sigint_shutdown_timer, &tv);
+      break;
+    }
+    case SIGHUP:
+      reload_configuration();
+      break;
+    case SIGUSR1: {
+      char up[64];
+      format_uptime(up, sizeof(up), (long)(time(NULL) - started_at));
+      log_notice(LD_GENERAL, "Dumping stats: uptime %s, 0 circuits, 0 streams.", up);
+      break;
+    }
+    case SIGUSR2:
+      log_notice(LD_GENERAL, "Caught USR2, going to loglevel debug. Send HUP to change back.");
+      {
+        log_sink_spec_t spec;
+        char err[256];
+        memset(&spec, 0, sizeof(spec));
+        for (int s = LOG_ERR; s <= LOG_DEBUG; s++)
+          spec.domains[s] = LD_ALL_DOMAINS;
+        spec.kind = LOG_SINK_STDOUT;
+        log_configure_sinks(&spec, 1, err, sizeof(err));
+      }
+      break;
+  }
+}
+
+static int
+install_signal_handlers(void)
+{
+  static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+  signal(SIGPIPE, SIG_IGN);
+  for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    struct event *ev = evsignal_new(mainloop_get_base(), sigs[i], signal_cb, NULL);
+    if (!ev || evsignal_add(ev, NULL) < 0) {
+      log_err(LD_GENERAL, "Couldn't install signal handler for signal %d.", sigs[i]);
+      return -1;
+    }
+    signal_events[n_signal_events++] = ev;
+  }
+  return 0;
+}
+
+static void
+free_events(void)
+{
+  for (int i = 0; i < n_signal_events; i++)
+    event_free(signal_events[i]);
+  n_signal_events = 0;
+  if (sigint_shutdown_timer)
+    event_free(sigint_shutdown_timer);
+  if (heartbeat_timer)
+    event_free(heartbeat_timer);
+  if (owner_timer)
+    event_free(owner_timer);
+  sigint_shutdown_timer = heartbeat_timer = owner_timer = NULL;
+}
+
+/* ---- main ---- */
+
+static int
+run_tor(void)
+{
+  const or_options_t *options = get_options();
+  char err[2048];
+  int status = 1;
+
+  if (options->RunAsDaemon && start_daemon() < 0)
+    return 1;
+  if (apply_log_options(options, err, sizeof(err)) < 0) {
+    log_err(LD_CONFIG, "Failed to init Log options: %s", err);
+    return 1;
+  }
+  log_notice(LD_GENERAL, "Tor %s running on %s.", PACKAGE_VERSION, tor_platform_summary());
+  options_report_inert(options_last_merged_lines());
+  if (options->Sandbox)
+    log_warn(LD_CONFIG, "Sandbox 1 is not available in this daemon; running without it.");
+  if (options->DisableDebuggerAttachment)
+    prctl(PR_SET_DUMPABLE, 0);
+  if (setup_data_directory(options) < 0)
+    goto done;
+  if (mainloop_init() < 0 || install_signal_handlers() < 0)
+    goto done;
+  finish_daemon();
+  if (options->PidFile && write_pidfile(options->PidFile) < 0)
+    goto done;
+  started_at = time(NULL);
+  schedule_periodic_events(options);
+  status = mainloop_run() == 0 ? 0 : 1;
+done:
+  free_events();
+  remove_pidfile();
+  mainloop_free();
+  if (lock_fd >= 0)
+    close(lock_fd);
+  lock_fd = -1;
+  return status;
+}
+
+int
+tor_run_main(int argc, char **argv)
+{
+  char err[2048];
+  int status;
+
+  if (cmdline_parse(argc, argv, &cmdline, err, sizeof(err)) < 0) {
+    log_warn(LD_CONFIG, "%s", err);
+    return 1;
+  }
+  /* Informational commands print only what they are asked for. */
+  switch (cmdline.command) {
+    case CMD_VERSION: print_version(); status = 0; goto out;
+    case CMD_LIBRARY_VERSIONS: print_library_versions(); status = 0; goto out;
+    case CMD_HELP: print_help(); status = 0; goto out;
+    case CMD_LIST_TORRC_OPTIONS: print_torrc_options(); status = 0; goto out;
+    case CMD_LIST_DEPRECATED_OPTIONS: status = 0; goto out;
+    case CMD_LIST_MODULES: print_modules(); status = 0; goto out;
+    case CMD_DUMP_MANPAGE_OPTIONS: print_manpage_options(); status = 0; goto out;
+    default: break;
+  }
+  log_set_startup_severity(cmdline.quiet_level == 2 ? LOG_ERR
+                           : cmdline.quiet_level == 1 ? LOG_WARN : LOG_NOTICE);
+  or_options_t *options = options_load(&cmdline, err, sizeof(err));
+  if (!options) {
+    log_warn(LD_CONFIG, "Failed to parse/validate config: %s", err);
+    log_err(LD_CONFIG, "Reading config failed--see warnings above.");
+    status = 1;
+    goto out;
+  }
+  set_options(options);
+  if (cmdline.command == CMD_VERIFY_CONFIG) {
+    printf("Configuration was valid\n");
+    status = 0;
+    goto out;
+  }
+  status = run_tor();
+out:
+  set_options(NULL);
+  cmdline_clear(&cmdline);
+  log_shutdown();
+  return status;
+}
