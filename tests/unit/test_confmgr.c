@@ -101,16 +101,21 @@ UNITTEST(confmgr, command_line_overrides_torrc)
   options_free(o);
 }
 
-UNITTEST(confmgr, single_value_last_wins_and_empty_resets)
+UNITTEST(confmgr, single_value_last_wins_and_empty_clears)
 {
   char err[512];
   or_options_t *o = load("", "HeartbeatPeriod 1 hour\nHeartbeatPeriod 2 hours\n", "", err, sizeof(err));
   UT_ASSERT(o);
   UT_EQ_INT(o->HeartbeatPeriod, 7200);
   options_free(o);
-  o = load("", "ShutdownWaitLength 3\nShutdownWaitLength\n", "", err, sizeof(err));
+  /* As real tor 0.4.9: a single-valued option with no value is cleared
+   * (--dump-config shows "ShutdownWaitLength 0"), an empty list line is
+   * skipped. */
+  o = load("", "ShutdownWaitLength 3\nShutdownWaitLength\nSocksPort\n", "", err, sizeof(err));
   UT_ASSERT(o);
-  UT_EQ_INT(o->ShutdownWaitLength, 30);
+  UT_EQ_INT(o->ShutdownWaitLength, 0);
+  UT_ASSERT(o->SocksPorts != NULL);
+  UT_EQ_STR(o->SocksPorts->value, "9050");
   options_free(o);
 }
 

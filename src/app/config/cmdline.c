@@ -19,7 +19,7 @@ typedef struct cmdline_flag_t {
 enum {
   F_TORRC, F_DEFAULTS, F_IGNORE_MISSING, F_VERIFY, F_VERSION, F_LIBVERSIONS,
   F_HELP, F_LIST_OPTIONS, F_LIST_DEPRECATED, F_LIST_MODULES, F_QUIET, F_HUSH,
-  F_NT_SERVICE, F_DUMP_MANPAGE,
+  F_NT_SERVICE, F_DUMP_MANPAGE, F_DUMP_CONFIG,
 };
 
 static const cmdline_flag_t flags[] = {
@@ -40,6 +40,7 @@ static const cmdline_flag_t flags[] = {
   { "--hush", ARG_NONE, F_HUSH },
   { "--nt-service", ARG_NONE, F_NT_SERVICE },
   { "--dump-manpage-options", ARG_NONE, F_DUMP_MANPAGE },
+  { "--dump-config", ARG_NONE, F_DUMP_CONFIG },
   { NULL, ARG_NONE, 0 },
 };
 
@@ -87,6 +88,14 @@ cmdline_parse(int argc, char **argv, tor_cmdline_t *out, char *err, size_t errle
         case F_HUSH: if (out->quiet_level < 1) out->quiet_level = 1; break;
         case F_NT_SERVICE: break;
         case F_DUMP_MANPAGE: set_command(out, CMD_DUMP_MANPAGE_OPTIONS); break;
+        case F_DUMP_CONFIG:
+          /* tor: --dump-config [short|full|non-builtin] */
+          set_command(out, CMD_DUMP_CONFIG);
+          if (i + 1 < argc && (!strcasecmp(argv[i + 1], "short") ||
+                               !strcasecmp(argv[i + 1], "full") ||
+                               !strcasecmp(argv[i + 1], "non-builtin")))
+            out->dump_full = !strcasecmp(argv[++i], "full");
+          break;
       }
       continue;
     }

@@ -238,6 +238,19 @@ default_data_directory(or_options_t *options, char *err, size_t errlen)
 }
 
 int
+options_safe_logging_mode(const or_options_t *options)
+{
+  const char *v = options->SafeLogging;
+  if (!v || !strcmp(v, "0") || !v[0])
+    return 0; /* tor treats an empty SafeLogging as 0 */
+  if (!strcmp(v, "1"))
+    return 1;
+  if (!strcasecmp(v, "relay"))
+    return 2;
+  return -1;
+}
+
+int
 options_validate(or_options_t *options, char *err, size_t errlen)
 {
   if (!options->DataDirectory && default_data_directory(options, err, errlen) < 0)
@@ -248,8 +261,7 @@ options_validate(or_options_t *options, char *err, size_t errlen)
     return -1;
   if (validate_logs(options, err, errlen) < 0)
     return -1;
-  if (strcmp(options->SafeLogging, "0") && strcmp(options->SafeLogging, "1") &&
-      strcasecmp(options->SafeLogging, "relay")) {
+  if (options_safe_logging_mode(options) < 0) {
     snprintf(err, errlen, "Unrecognized value '%s' in SafeLogging (expected 0, 1 or relay)",
              options->SafeLogging);
     return -1;
@@ -328,6 +340,12 @@ read_torrc(const char *path, int missing_ok, const char *what, config_line_t **l
 or_options_t *
 options_load(const tor_cmdline_t *cmdline, char *err, size_t errlen)
 {
+  return options_load_sources(cmdline, 0, err, errlen);
+}
+
+or_options_t *
+options_load_sources(const tor_cmdline_t *cmdline, int defaults_only, char *err, size_t errlen)
+{
   config_line_t *defaults = NULL, *torrc = NULL, *merged = NULL;
   or_options_t *options = NULL;
   const char *defaults_path = cmdline->defaults_path ? cmdline->defaults_path
@@ -338,10 +356,11 @@ options_load(const tor_cmdline_t *cmdline, char *err, size_t errlen)
   int torrc_missing_ok = !cmdline->torrc_path || cmdline->ignore_missing_torrc;
 
   if (read_torrc(defaults_path, 1, "Default configuration file", &defaults, err, errlen) < 0 ||
-      read_torrc(torrc_path, torrc_missing_ok, "Configuration file", &torrc, err, errlen) < 0)
+      (!defaults_only &&
+       read_torrc(torrc_path, torrc_missing_ok, "Configuration file", &torrc, err, errlen) < 0))
     goto fail;
   const config_line_t *sources[3] = { defaults, torrc, cmdline->option_lines };
-  if (config_merge_sources(&options_format, sources, 3, &merged, err, errlen) < 0)
+  if (config_merge_sources(&options_format, sources, defaults_only ? 1 : 3, &merged, err, errlen) < 0)
     goto fail;
   options = config_new(&options_format, err, errlen);
   if (!options)
@@ -351,8 +370,12 @@ options_load(const tor_cmdline_t *cmdline, char *err, size_t errlen)
     goto fail;
   config_lines_free(defaults);
   config_lines_free(torrc);
-  config_lines_free(last_merged);
-  last_merged = merged;
+  if (defaults_only) {
+    config_lines_free(merged);
+  } else {
+    config_lines_free(last_merged);
+    last_merged = merged;
+  }
   return options;
 fail:
   config_lines_free(defaults);

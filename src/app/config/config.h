@@ -70,6 +70,7 @@ typedef enum {
   CMD_LIST_DEPRECATED_OPTIONS,
   CMD_LIST_MODULES,
   CMD_DUMP_MANPAGE_OPTIONS,
+  CMD_DUMP_CONFIG,
 } tor_command_t;
 
 typedef struct tor_cmdline_t {
@@ -78,6 +79,7 @@ typedef struct tor_cmdline_t {
   const char *defaults_path;   /* NULL: the default */
   int ignore_missing_torrc;
   int quiet_level;             /* 0, 1 (--hush), 2 (--quiet) */
+  int dump_full;               /* --dump-config full */
   config_line_t *option_lines; /* --Name value, owned */
 } tor_cmdline_t;
 
@@ -90,9 +92,14 @@ void cmdline_clear(tor_cmdline_t *cmdline);
  * options_free()). Returns NULL with the reason in err. Logs which files
  * it read. */
 or_options_t *options_load(const tor_cmdline_t *cmdline, char *err, size_t errlen);
+/* The same, reading only the defaults torrc when defaults_only. */
+or_options_t *options_load_sources(const tor_cmdline_t *cmdline, int defaults_only,
+                                   char *err, size_t errlen);
 /* Cross-option checks and normalisation (absolute paths...). */
 int options_validate(or_options_t *options, char *err, size_t errlen);
 void options_free(or_options_t *options);
+/* SafeLogging as 0 (off), 1 (on), 2 (relay); -1 if unrecognized. */
+int options_safe_logging_mode(const or_options_t *options);
 
 /* The options in force; NULL before the first successful load. */
 const or_options_t *get_options(void);

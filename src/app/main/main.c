@@ -59,8 +59,7 @@ apply_log_options(const or_options_t *options, char *err, size_t errlen)
     free(specs[i].path);
   if (rv == 0) {
     log_set_time_granularity(options->LogTimeGranularity);
-    log_set_safe_logging(!strcmp(options->SafeLogging, "0") ? 0
-                         : !strcmp(options->SafeLogging, "1") ? 1 : 2);
+    log_set_safe_logging(options_safe_logging_mode(options));
   }
   return rv;
 }
@@ -364,9 +363,13 @@ run_tor(void)
 
   if (options->RunAsDaemon && start_daemon() < 0)
     return 1;
+  /* Signals are handled from the start, so an early SIGHUP or SIGTERM is
+   * never taken by the default action. */
+  if (mainloop_init() < 0 || install_signal_handlers() < 0)
+    goto done;
   if (apply_log_options(options, err, sizeof(err)) < 0) {
     log_err(LD_CONFIG, "Failed to init Log options: %s", err);
-    return 1;
+    goto done;
   }
   log_notice(LD_GENERAL, "Tor %s running on %s.", PACKAGE_VERSION, tor_platform_summary());
   options_report_inert(options_last_merged_lines());
@@ -375,8 +378,6 @@ run_tor(void)
   if (options->DisableDebuggerAttachment)
     prctl(PR_SET_DUMPABLE, 0);
   if (setup_data_directory(options) < 0)
-    goto done;
-  if (mainloop_init() < 0 || install_signal_handlers() < 0)
     goto done;
   finish_daemon();
   if (options->PidFile && write_pidfile(options->PidFile) < 0)
@@ -392,6 +393,30 @@ done:
     close(lock_fd);
   lock_fd = -1;
   return status;
+}
+
+/* --dump-config: "full" prints every option; "short" those that differ
+ * from the built-in defaults plus the defaults torrc, as tor does. */
+static int
+dump_config(const or_options_t *options, int full)
+{
+  char err[2048];
+  or_options_t *defaults = NULL;
+  if (!full) {
+    defaults = options_load_sources(&cmdline, 1, err, sizeof(err));
+    if (!defaults) {
+      log_err(LD_CONFIG, "%s", err);
+      return 1;
+    }
+  }
+  char *text = config_dump(&options_format, options, defaults);
+  if (defaults)
+    options_free(defaults);
+  if (!text)
+    return 1;
+  fputs(text, stdout);
+  free(text);
+  return 0;
 }
 
 int
@@ -412,6 +437,7 @@ tor_run_main(int argc, char **argv)
     case CMD_LIST_TORRC_OPTIONS: print_torrc_options(); status = 0; goto out;
     case CMD_LIST_DEPRECATED_OPTIONS: status = 0; goto out;
     case CMD_LIST_MODULES: print_modules(); status = 0; goto out;
+    case CMD_DUMP_CONFIG: cmdline.quiet_level = 2; break;
     case CMD_DUMP_MANPAGE_OPTIONS: print_manpage_options(); status = 0; goto out;
     default: break;
   }
@@ -425,6 +451,10 @@ tor_run_main(int argc, char **argv)
     goto out;
   }
   set_options(options);
+  if (cmdline.command == CMD_DUMP_CONFIG) {
+    status = dump_config(options, cmdline.dump_full);
+    goto out;
+  }
   if (cmdline.command == CMD_VERIFY_CONFIG) {
     printf("Configuration was valid\n");
     status = 0;

@@ -181,19 +181,14 @@ lex_quoted(lexer_t *lx, strbuf_t *val)
 }
 
 /* Reads an unquoted value to the end of its (possibly continued) line. A '#'
- * starts a comment; a '\' before the newline continues the value, skipping
- * comment-only lines that follow it. */
+ * always starts a comment (real tor keeps a backslash before it literally); a '\' before the newline continues the value, skipping
+ * comment-only lines that follow it. Trailing white space is trimmed only at
+ * the very end of the value. */
 static int
 lex_unquoted(lexer_t *lx, strbuf_t *val)
 {
   for (;;) {
     while (lx->p < lx->end && *lx->p != '\n' && *lx->p != '#') {
-      if (*lx->p == '\\' && lx->p + 1 < lx->end && lx->p[1] == '#') {
-        if (sb_put(val, '#') < 0)
-          return lex_error(lx, "out of memory");
-        lx->p += 2;
-        continue;
-      }
       if (sb_put(val, *lx->p) < 0)
         return lex_error(lx, "out of memory");
       lx->p++;
@@ -201,11 +196,13 @@ lex_unquoted(lexer_t *lx, strbuf_t *val)
     int had_comment = lx->p < lx->end && *lx->p == '#';
     while (lx->p < lx->end && *lx->p != '\n')
       lx->p++;
-    while (val->len > 0 && is_space(val->s[val->len - 1]))
-      val->s[--val->len] = '\0';
-    if (had_comment || val->len == 0 || val->s[val->len - 1] != '\\')
+    if (had_comment || val->len == 0 || val->s[val->len - 1] != '\\') {
+      while (val->len > 0 && is_space(val->s[val->len - 1]))
+        val->s[--val->len] = '\0';
       return 0;
-    /* Continuation: drop the backslash and go on with the next line. */
+    }
+    /* Continuation: drop the backslash and go on with the next line, whose
+     * leading white space is kept (as tor does). */
     val->s[--val->len] = '\0';
     if (lx->p >= lx->end)
       return 0;
@@ -227,10 +224,6 @@ lex_unquoted(lexer_t *lx, strbuf_t *val)
       }
       break;
     }
-    if (val->len > 0 && !is_space(val->s[val->len - 1]) && sb_put(val, ' ') < 0)
-      return lex_error(lx, "out of memory");
-    while (lx->p < lx->end && is_space(*lx->p))
-      lx->p++;
   }
 }
 

@@ -3,6 +3,7 @@
 #include "lib/conf/confmgr.h"
 #include "lib/conf/conftypes.h"
 #include "lib/conf/portspec.h"
+#include "lib/log/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,12 @@ config_merge_sources(const config_format_t *fmt, const config_line_t *const *sou
         snprintf(err, errlen, "Unknown option '%s'.  Failing. (%s)", l->key, config_line_where(l));
         goto done;
       }
+      if (l->command != CONFLINE_CLEAR && l->value[0] == '\0' && is_list_type(var->type)) {
+        /* As tor: an empty line of a list option is ignored altogether. */
+        log_warn(LD_CONFIG, "Linelist option '%s' has no value. Skipping. (%s)",
+                 var->name, config_line_where(l));
+        continue;
+      }
       size_t slot = merge_slot(fmt, var);
       if (l->command == CONFLINE_CLEAR ||
           (l->command == CONFLINE_NORMAL && slot_source[slot] < s)) {
@@ -323,10 +330,14 @@ config_assign(const config_format_t *fmt, void *options, const config_line_t *me
     }
     if (l->command == CONFLINE_CLEAR)
       continue; /* cleared: list empty, or value at its default */
-    if (l->value[0] == '\0' && !is_list_type(var->type)) {
-      /* "Option" with no value: back to the default, as in tor. */
-      if (assign_default(var, options, err, errlen) < 0)
-        return -1;
+    if (l->value[0] == '\0') {
+      /* As tor: "Option" with no value clears a single value (to 0 or
+       * empty, not to the default) and is ignored for a list. */
+      if (is_list_type(var->type))
+        log_warn(LD_CONFIG, "Linelist option '%s' has no value. Skipping. (%s)",
+                 var->name, config_line_where(l));
+      else
+        clear_field(var, options);
       continue;
     }
     if (assign_value(var, options, l, l->value, err, errlen) < 0)
@@ -373,4 +384,141 @@ config_var_equal(const config_var_t *var, const void *a, const void *b)
     default:
       return *CFIELD(a, var, int) == *CFIELD(b, var, int);
   }
+}
+
+/* Appends text to a growing string; returns -1 when out of memory. */
+static int
+append(char **buf, size_t *len, size_t *cap, const char *text)
+{
+  size_t n = strlen(text);
+  if (*len + n + 1 > *cap) {
+    size_t ncap = (*cap + n + 1) * 2;
+    char *nb = realloc(*buf, ncap);
+    if (!nb)
+      return -1;
+    *buf = nb;
+    *cap = ncap;
+  }
+  memcpy(*buf + *len, text, n + 1);
+  *len += n;
+  return 0;
+}
+
+static void
+format_scalar(const config_var_t *var, const void *options, char *out, size_t outlen)
+{
+  switch (var->type) {
+    case CONFIG_TYPE_STRING:
+    case CONFIG_TYPE_FILENAME:
+    case CONFIG_TYPE_CSV: {
+      const char *v = *CFIELD(options, var, char *);
+      snprintf(out, outlen, "%s", v ? v : "");
+      break;
+    }
+    case CONFIG_TYPE_AUTOBOOL: {
+      int v = *CFIELD(options, var, int);
+      snprintf(out, outlen, "%s", v < 0 ? "auto" : v ? "1" : "0");
+      break;
+    }
+    case CONFIG_TYPE_MEMUNIT:
+      snprintf(out, outlen, "%llu", (unsigned long long)*CFIELD(options, var, uint64_t));
+      break;
+    case CONFIG_TYPE_DOUBLE:
+      snprintf(out, outlen, "%f", *CFIELD(options, var, double));
+      break;
+    default:
+      snprintf(out, outlen, "%d", *CFIELD(options, var, int));
+      break;
+  }
+}
+
+/* A value that would not read back the same unquoted (it starts with a
+ * quote, or holds '#', a line break or an unprintable byte) is written as a
+ * quoted string with C escapes, as tor's --dump-config does. */
+static void
+quote_if_needed(const char *value, char *out, size_t outlen)
+{
+  int needs = value[0] == '"';
+  for (const char *p = value; *p && !needs; p++)
+    needs = *p == '#' || *p == '\r' || *p == '\n' || (unsigned char)*p < 0x20 ||
+            (unsigned char)*p >= 0x7f;
+  if (!needs) {
+    snprintf(out, outlen, "%s", value);
+    return;
+  }
+  size_t n = 0;
+  if (outlen < 8) {
+    out[0] = '\0';
+    return;
+  }
+  out[n++] = '"';
+  for (const unsigned char *p = (const unsigned char *)value; *p && n + 6 < outlen; p++) {
+    switch (*p) {
+      case '"': out[n++] = '\\'; out[n++] = '"'; break;
+      case '\\': out[n++] = '\\'; out[n++] = '\\'; break;
+      case '\n': out[n++] = '\\'; out[n++] = 'n'; break;
+      case '\r': out[n++] = '\\'; out[n++] = 'r'; break;
+      case '\t': out[n++] = '\\'; out[n++] = 't'; break;
+      default:
+        if (*p < 0x20 || *p >= 0x7f)
+          n += (size_t)snprintf(out + n, outlen - n, "\\x%02x", *p);
+        else
+          out[n++] = (char)*p;
+    }
+  }
+  out[n++] = '"';
+  out[n] = '\0';
+}
+
+static int
+compare_var_names(const void *a, const void *b)
+{
+  const config_var_t *x = *(const config_var_t *const *)a, *y = *(const config_var_t *const *)b;
+  return strcasecmp(x->name, y->name);
+}
+
+char *
+config_dump(const config_format_t *fmt, const void *options, const void *defaults)
+{
+  const config_var_t **order = calloc(fmt->n_vars ? fmt->n_vars : 1, sizeof(*order));
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  int oom = !order || append(&buf, &len, &cap, "") < 0;
+  size_t n = 0;
+  for (size_t i = 0; !oom && i < fmt->n_vars; i++) {
+    const config_var_t *var = &fmt->vars[i];
+    /* Like tor, never dump the "__" options a controller sets. */
+    if ((var->flags & CVFLAG_HIDDEN) || !strncmp(var->name, "__", 2) ||
+        (var->type == CONFIG_TYPE_LINELIST_GROUP && merge_slot(fmt, var) != i))
+      continue;
+    if (defaults && config_var_equal(var, options, defaults))
+      continue;
+    order[n++] = var;
+  }
+  if (!oom)
+    qsort(order, n, sizeof(*order), compare_var_names);
+  for (size_t i = 0; !oom && i < n; i++) {
+    const config_var_t *var = order[i];
+    char line[4096];
+    if (is_list_type(var->type)) {
+      for (const config_line_t *l = *CFIELD(options, var, config_line_t *); l && !oom; l = l->next) {
+        char quoted[3500];
+        quote_if_needed(l->value, quoted, sizeof(quoted));
+        snprintf(line, sizeof(line), "%s %s\n", l->key, quoted);
+        oom = append(&buf, &len, &cap, line) < 0;
+      }
+    } else {
+      char value[1700], quoted[3500];
+      format_scalar(var, options, value, sizeof(value));
+      quote_if_needed(value, quoted, sizeof(quoted));
+      snprintf(line, sizeof(line), value[0] ? "%s %s\n" : "%s%s\n", var->name, quoted);
+      oom = append(&buf, &len, &cap, line) < 0;
+    }
+  }
+  free(order);
+  if (oom) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
 }

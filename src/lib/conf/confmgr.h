@@ -88,6 +88,12 @@ int config_var_is_set(const config_format_t *fmt, const config_var_t *var,
 /* Whether var has the same value in a and b (lists compare line by line). */
 int config_var_equal(const config_var_t *var, const void *a, const void *b);
 
+/* The options as torrc lines ("Name value\n"), sorted by name, each value
+ * in canonical form (intervals in seconds, sizes in bytes), as tor's
+ * --dump-config. With defaults non-NULL, only options whose value differs
+ * from it. A new string (free()), or NULL when out of memory. */
+char *config_dump(const config_format_t *fmt, const void *options, const void *defaults);
+
 /* Human-readable type name ("Boolean", "Interval", ...). */
 const char *config_type_name(config_type_t type);
 
