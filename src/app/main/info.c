@@ -148,4 +148,15 @@ print_manpage_options(void)
     if (var->flags & CVFLAG_NO_RELOAD)
       printf(".br\nCannot be changed while running (SIGHUP keeps the old value).\n");
   }
+  printf(".SH OPTIONS THAT DO NOTHING YET\n"
+         "These options are accepted, so that torrc files written for tor (and by\n"
+         "chutney) load, but this daemon does not act on them yet. Setting one logs\n"
+         "a notice at startup.\n.PP\n");
+  for (size_t i = 0; i < options_format.n_vars; i++) {
+    const config_var_t *var = &options_format.vars[i];
+    if ((var->flags & CVFLAG_INERT) && !(var->flags & CVFLAG_HIDDEN)) {
+      print_roff_escaped(var->name);
+      printf("\n.br\n");
+    }
+  }
 }
