@@ -60,6 +60,7 @@ apply_log_options(const or_options_t *options, char *err, size_t errlen)
   if (rv == 0) {
     log_set_time_granularity(options->LogTimeGranularity);
     log_set_safe_logging(options_safe_logging_mode(options));
+    log_set_protocol_warnings(options->ProtocolWarnings);
   }
   return rv;
 }

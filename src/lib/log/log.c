@@ -23,6 +23,7 @@ typedef struct log_sink_t {
 } log_sink_t;
 
 log_domain_mask_t log_enabled_domains_[LOG_DEBUG + 1];
+int log_protocol_warn_severity_ = LOG_INFO;
 
 static log_sink_t sinks[MAX_SINKS];
 static int n_sinks;
@@ -109,6 +110,12 @@ log_set_startup_severity(int min_severity)
 {
   if (!configured)
     set_startup_sink(min_severity);
+}
+
+void
+log_set_protocol_warnings(int on)
+{
+  log_protocol_warn_severity_ = on ? LOG_WARN : LOG_INFO;
 }
 
 void

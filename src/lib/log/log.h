@@ -79,6 +79,13 @@ void log_fn_v_(int severity, log_domain_mask_t domain, const char *funcname,
 #define log_warn(domain, ...) log_fn(LOG_WARN, (domain), __VA_ARGS__)
 #define log_err(domain, ...) log_fn(LOG_ERR, (domain), __VA_ARGS__)
 
+/* Other parties' protocol violations: logged at info, or at warn when the
+ * ProtocolWarnings option is 1 (log_set_protocol_warnings()). */
+extern int log_protocol_warn_severity_;
+#define log_protocol_warn(domain, ...) \
+  log_fn(log_protocol_warn_severity_, (domain), __VA_ARGS__)
+void log_set_protocol_warnings(int on);
+
 /* Rate limiting: at most one message per `interval` seconds from one
  * ratelim; the next one that passes says how many were suppressed. */
 typedef struct log_ratelim_t {
