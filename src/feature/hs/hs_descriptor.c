@@ -1,0 +1,773 @@
+#include "orconfig.h"
+
+#include "feature/hs/hs_descriptor.h"
+#include "feature/hs/hs_cert.h"
+#include "feature/hs/hs_desc_layer.h"
+#include "feature/hs/hs_docparse.h"
+#include "feature/hs/hs_keys.h"
+
+#include "lib/crypt/crypto_util.h"
+#include "lib/crypt/ed25519.h"
+#include "lib/crypt/x25519.h"
+#include "lib/encoding/base64.h"
+#include "lib/encoding/pem.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SIG_PREFIX[] = "Tor onion service descriptor sig v3";
+#define TAG_CERT "ED25519 CERT"
+#define TAG_MESSAGE "MESSAGE"
+
+/* ---------------------------------------------------------------------
+ * A growing string; the first failure sticks and is reported at the end. */
+
+typedef struct sbuf_t {
+  char *s;
+  size_t len, cap;
+  int failed;
+} sbuf_t;
+
+static void
+sbuf_reserve(sbuf_t *sb, size_t more)
+{
+  size_t want;
+  char *n;
+
+  if (sb->failed)
+    return;
+  if (more > HS_DESC_MAX_LEN * 4 || sb->len + more + 1 <= sb->cap)
+    return;
+  want = (sb->len + more + 1) * 2;
+  n = realloc(sb->s, want);
+  if (!n) {
+    sb->failed = 1;
+    return;
+  }
+  sb->s = n;
+  sb->cap = want;
+}
+
+static void
+sbuf_add_mem(sbuf_t *sb, const char *p, size_t n)
+{
+  sbuf_reserve(sb, n);
+  if (sb->failed || sb->len + n + 1 > sb->cap) {
+    sb->failed = 1;
+    return;
+  }
+  memcpy(sb->s + sb->len, p, n);
+  sb->len += n;
+  sb->s[sb->len] = '\0';
+}
+
+static void
+sbuf_addf(sbuf_t *sb, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+static void
+sbuf_addf(sbuf_t *sb, const char *fmt, ...)
+{
+  char tmp[512];
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n >= sizeof(tmp)) {
+    sb->failed = 1;
+    return;
+  }
+  sbuf_add_mem(sb, tmp, (size_t)n);
+}
+
+static void
+sbuf_add_b64(sbuf_t *sb, const uint8_t *p, size_t n, unsigned flags)
+{
+  size_t elen = base64_encoded_len(n, flags);
+
+  sbuf_reserve(sb, elen + 1);
+  if (sb->failed || base64_encode(sb->s + sb->len, sb->cap - sb->len, p, n,
+                                  flags) < 0) {
+    sb->failed = 1;
+    return;
+  }
+  sb->len += elen;
+}
+
+static void
+sbuf_add_pem(sbuf_t *sb, const uint8_t *p, size_t n, const char *tag)
+{
+  size_t elen = pem_encoded_len(n, tag);
+
+  sbuf_reserve(sb, elen + 1);
+  if (sb->failed || pem_encode(sb->s + sb->len, sb->cap - sb->len, p, n,
+                               tag) < 0) {
+    sb->failed = 1;
+    return;
+  }
+  sb->len += elen;
+}
+
+static void
+sbuf_clear(sbuf_t *sb)
+{
+  if (sb->s)
+    memwipe(sb->s, sb->cap);
+  free(sb->s);
+  memset(sb, 0, sizeof(*sb));
+}
+
+/* ---------------------------------------------------------------------
+ * Encoding */
+
+void
+hs_desc_free(hs_desc_t *desc)
+{
+  if (!desc)
+    return;
+  for (size_t i = 0; i < desc->n_intro_points; i++)
+    free(desc->intro_points[i].link_specifiers);
+  free(desc->intro_points);
+  free(desc->superencrypted);
+  free(desc->flow_control);
+  free(desc);
+}
+
+/* A type-08/09/0B certificate in PEM armour, then a newline. */
+static void
+add_cert(sbuf_t *sb, uint8_t type, const uint8_t certified[32],
+         const uint8_t signer_pk[32], const uint8_t signer_esk[64],
+         time_t expires)
+{
+  uint8_t cert[HS_CERT_ENCODED_LEN];
+
+  if (hs_cert_encode(cert, type, certified, signer_pk, signer_esk,
+                     expires) < 0) {
+    sb->failed = 1;
+    return;
+  }
+  sbuf_add_pem(sb, cert, sizeof(cert), TAG_CERT);
+  sbuf_add_mem(sb, "\n", 1);
+}
+
+static void
+encode_intro_point(sbuf_t *sb, const hs_desc_intro_point_t *ip,
+                   const hs_desc_signing_keys_t *keys, time_t expires)
+{
+  uint8_t enc_ed[32];
+
+  if (!ip->link_specifiers || ip->link_specifiers_len == 0 ||
+      ip->link_specifiers_len > HS_DESC_LINK_SPEC_MAX_LEN ||
+      hs_ed25519_from_x25519(enc_ed, ip->enc_key, 0) < 0) {
+    sb->failed = 1;
+    return;
+  }
+  sbuf_addf(sb, "introduction-point ");
+  sbuf_add_b64(sb, ip->link_specifiers, ip->link_specifiers_len, 0);
+  sbuf_addf(sb, "\nonion-key ntor ");
+  sbuf_add_b64(sb, ip->onion_key, 32, 0);
+  sbuf_addf(sb, "\nauth-key\n");
+  add_cert(sb, HS_CERT_TYPE_INTRO_AUTH, ip->auth_key, keys->signing_pk,
+           keys->signing_esk, expires);
+  sbuf_addf(sb, "enc-key ntor ");
+  sbuf_add_b64(sb, ip->enc_key, 32, 0);
+  sbuf_addf(sb, "\nenc-key-cert\n");
+  add_cert(sb, HS_CERT_TYPE_INTRO_ENC, enc_ed, keys->signing_pk,
+           keys->signing_esk, expires);
+}
+
+static void
+encode_inner(sbuf_t *sb, const hs_desc_t *desc,
+             const hs_desc_signing_keys_t *keys, time_t expires)
+{
+  sbuf_addf(sb, "create2-formats 2\n");
+  if (desc->intro_auth_ed25519)
+    sbuf_addf(sb, "intro-auth-required ed25519\n");
+  if (desc->single_onion_service)
+    sbuf_addf(sb, "single-onion-service\n");
+  if (desc->flow_control) {
+    if (strchr(desc->flow_control, '\n'))
+      sb->failed = 1;
+    sbuf_addf(sb, "flow-control %s\n", desc->flow_control);
+  }
+  for (size_t i = 0; i < desc->n_intro_points; i++)
+    encode_intro_point(sb, &desc->intro_points[i], keys, expires);
+}
+
+/* Encrypt the text in sb for layer, as a MESSAGE object (no newline). */
+static void
+add_encrypted_blob(sbuf_t *out, hs_desc_layer_t layer,
+                   const hs_desc_layer_keys_t *lk, const sbuf_t *plain)
+{
+  uint8_t salt[HS_DESC_SALT_LEN];
+  uint8_t *blob;
+  size_t blob_len;
+
+  if (plain->failed || crypto_rand_bytes(salt, sizeof(salt)) < 0) {
+    out->failed = 1;
+    return;
+  }
+  blob = hs_desc_layer_encrypt(layer, lk, salt, (const uint8_t *)plain->s,
+                               plain->len, &blob_len);
+  if (!blob) {
+    out->failed = 1;
+    return;
+  }
+  sbuf_add_pem(out, blob, blob_len, TAG_MESSAGE);
+  free(blob);
+}
+
+static void
+encode_middle(sbuf_t *sb, const hs_desc_layer_keys_t *lk, const sbuf_t *inner)
+{
+  uint8_t eph_pk[32], eph_sk[32];
+
+  if (x25519_keypair_generate(eph_pk, eph_sk) < 0) {
+    sb->failed = 1;
+    return;
+  }
+  memwipe(eph_sk, sizeof(eph_sk));  /* no client auth: never used */
+  sbuf_addf(sb, "desc-auth-type x25519\ndesc-auth-ephemeral-key ");
+  sbuf_add_b64(sb, eph_pk, 32, 0);
+  sbuf_addf(sb, "\n");
+  for (int i = 0; i < HS_DESC_N_FAKE_AUTH_CLIENTS; i++) {
+    uint8_t fake[8 + 16 + 16];
+    if (crypto_rand_bytes(fake, sizeof(fake)) < 0) {
+      sb->failed = 1;
+      return;
+    }
+    sbuf_addf(sb, "auth-client ");
+    sbuf_add_b64(sb, fake, 8, BASE64_ENCODE_NOPAD);
+    sbuf_addf(sb, " ");
+    sbuf_add_b64(sb, fake + 8, 16, BASE64_ENCODE_NOPAD);
+    sbuf_addf(sb, " ");
+    sbuf_add_b64(sb, fake + 24, 16, BASE64_ENCODE_NOPAD);
+    sbuf_addf(sb, "\n");
+  }
+  sbuf_addf(sb, "encrypted\n");
+  add_encrypted_blob(sb, HS_DESC_LAYER_ENCRYPTED, lk, inner);
+  /* Like tor: no final newline in this layer. */
+}
+
+char *
+hs_desc_encode(const hs_desc_t *desc, const hs_desc_signing_keys_t *keys,
+               time_t now, size_t *len_out)
+{
+  sbuf_t inner = {0}, middle = {0}, doc = {0};
+  hs_desc_layer_keys_t lk;
+  time_t expires = now + HS_DESC_CERT_LIFETIME;
+  uint8_t sig[ED25519_SIG_LEN];
+  uint8_t *signed_data = NULL;
+  char *result = NULL;
+
+  if (desc->n_intro_points > HS_DESC_MAX_INTRO_POINTS ||
+      desc->lifetime_minutes < HS_DESC_LIFETIME_MIN ||
+      desc->lifetime_minutes > HS_DESC_LIFETIME_MAX)
+    return NULL;
+  memcpy(lk.blinded_pk, keys->blinded_pk, 32);
+  lk.revision_counter = desc->revision_counter;
+  if (hs_subcredential(lk.subcredential, keys->identity_pk,
+                       keys->blinded_pk) < 0)
+    return NULL;
+
+  encode_inner(&inner, desc, keys, expires);
+  encode_middle(&middle, &lk, &inner);
+
+  sbuf_addf(&doc, "hs-descriptor 3\ndescriptor-lifetime %" PRIu32
+            "\ndescriptor-signing-key-cert\n", desc->lifetime_minutes);
+  add_cert(&doc, HS_CERT_TYPE_DESC_SIGNING, keys->signing_pk,
+           keys->blinded_pk, keys->blinded_esk, expires);
+  sbuf_addf(&doc, "revision-counter %" PRIu64 "\nsuperencrypted\n",
+            desc->revision_counter);
+  add_encrypted_blob(&doc, HS_DESC_LAYER_SUPERENCRYPTED, &lk, &middle);
+  sbuf_addf(&doc, "\n");
+  if (doc.failed)
+    goto done;
+
+  /* The signature covers the prefix and everything before "signature". */
+  signed_data = malloc(strlen(SIG_PREFIX) + doc.len);
+  if (!signed_data)
+    goto done;
+  memcpy(signed_data, SIG_PREFIX, strlen(SIG_PREFIX));
+  memcpy(signed_data + strlen(SIG_PREFIX), doc.s, doc.len);
+  if (ed25519_sign_expanded(sig, signed_data, strlen(SIG_PREFIX) + doc.len,
+                            keys->signing_esk) < 0)
+    goto done;
+  sbuf_addf(&doc, "signature ");
+  sbuf_add_b64(&doc, sig, sizeof(sig), BASE64_ENCODE_NOPAD);
+  if (doc.failed || doc.len > HS_DESC_MAX_LEN)
+    goto done;
+  result = doc.s;
+  *len_out = doc.len;
+  doc.s = NULL;
+ done:
+  free(signed_data);
+  sbuf_clear(&inner);
+  sbuf_clear(&middle);
+  sbuf_clear(&doc);
+  memwipe(&lk, sizeof(lk));
+  return result;
+}
+
+/* ---------------------------------------------------------------------
+ * Parsing helpers */
+
+#define FAIL(why) do { if (err) *err = (why); goto fail; } while (0)
+
+/* Decode a base64 argument into exactly `want` bytes. */
+static int
+decode_b64_exact(uint8_t *out, size_t want, const char *s, size_t n)
+{
+  uint8_t tmp[HS_DESC_LINK_SPEC_MAX_LEN + 4];
+  int r;
+
+  if (want > HS_DESC_LINK_SPEC_MAX_LEN ||
+      base64_decoded_maxlen(n) > sizeof(tmp))
+    return -1;
+  r = base64_decode(tmp, sizeof(tmp), s, n);
+  if (r < 0 || (size_t)r != want)
+    return -1;
+  memcpy(out, tmp, want);
+  return 0;
+}
+
+/* Decode an ED25519 CERT object into buf; returns its length or -1. */
+static int
+decode_cert_obj(uint8_t *buf, size_t cap, const hs_doc_item_t *item)
+{
+  if (!hs_doc_obj_is(item, TAG_CERT))
+    return -1;
+  return pem_decode(buf, cap, item->obj, item->obj_len, TAG_CERT);
+}
+
+/* Decode a MESSAGE object into a new buffer; returns NULL on error. */
+static uint8_t *
+decode_message_obj(const hs_doc_item_t *item, size_t *len)
+{
+  size_t cap;
+  uint8_t *buf;
+  int r;
+
+  if (!hs_doc_obj_is(item, TAG_MESSAGE) || item->obj_len > 4 * HS_DESC_MAX_LEN)
+    return NULL;
+  cap = base64_decoded_maxlen(item->obj_len) + 1;
+  buf = malloc(cap);
+  if (!buf)
+    return NULL;
+  r = pem_decode(buf, cap, item->obj, item->obj_len, TAG_MESSAGE);
+  if (r < 0) {
+    free(buf);
+    return NULL;
+  }
+  *len = (size_t)r;
+  return buf;
+}
+
+/* Parse a decimal argument into *out (at most max). */
+static int
+parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+  uint64_t v = 0;
+
+  if (n == 0 || n > 20)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    if (v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+      return -1;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* The certificate of `item` must be of type `type`, signed by signer_pk
+ * (and say so in its extension); its certified key goes to certified. */
+static int
+check_cert_item(const hs_doc_item_t *item, uint8_t type,
+                const uint8_t signer_pk[32], uint8_t certified[32])
+{
+  uint8_t buf[HS_CERT_MAX_LEN];
+  hs_cert_t cert;
+  int n = decode_cert_obj(buf, sizeof(buf), item);
+
+  if (n < 0 || hs_cert_parse(&cert, buf, (size_t)n) < 0 ||
+      cert.cert_type != type || !cert.has_signing_key ||
+      hs_cert_check_signature(buf, (size_t)n, signer_pk) < 0)
+    return -1;
+  memcpy(certified, cert.certified_key, 32);
+  return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Outer layer */
+
+enum { O_VERSION, O_LIFETIME, O_CERT, O_REVISION, O_SUPERENC, O_SIG, O_N };
+static const char *const OUTER_KW[O_N] = {
+  "hs-descriptor", "descriptor-lifetime", "descriptor-signing-key-cert",
+  "revision-counter", "superencrypted", "signature",
+};
+
+static int
+outer_kw_index(const hs_doc_item_t *item)
+{
+  for (int i = 0; i < O_N; i++)
+    if (hs_doc_kw_is(item, OUTER_KW[i]))
+      return i;
+  return -1;
+}
+
+/* Check the signature item against the signed part doc[0..sig_start). */
+static int
+check_desc_signature(const char *doc, size_t sig_start,
+                     const hs_doc_item_t *item, const uint8_t signing_pk[32])
+{
+  uint8_t sig[ED25519_SIG_LEN];
+  uint8_t *data;
+  int r;
+
+  if (item->n_args != 1 ||
+      decode_b64_exact(sig, sizeof(sig), item->args[0], item->arg_lens[0]) < 0)
+    return -1;
+  data = malloc(strlen(SIG_PREFIX) + sig_start);
+  if (!data)
+    return -1;
+  memcpy(data, SIG_PREFIX, strlen(SIG_PREFIX));
+  memcpy(data + strlen(SIG_PREFIX), doc, sig_start);
+  r = ed25519_verify(sig, data, strlen(SIG_PREFIX) + sig_start, signing_pk);
+  free(data);
+  return r;
+}
+
+hs_desc_t *
+hs_desc_parse_outer(const char *doc, size_t len, const char **err)
+{
+  hs_desc_t *d = calloc(1, sizeof(*d));
+  hs_doc_item_t item, sig_item;
+  int seen[O_N] = {0};
+  size_t pos = 0;
+  int first = 1, r;
+  uint64_t v;
+
+  memset(&sig_item, 0, sizeof(sig_item));
+
+  if (!d)
+    return NULL;
+  if (len > HS_DESC_MAX_LEN)
+    FAIL("descriptor too long");
+  while ((r = hs_doc_next(doc, len, &pos, &item)) == 1) {
+    int k = outer_kw_index(&item);
+    if (seen[O_SIG])
+      FAIL("data after the signature");
+    if (first && k != O_VERSION)
+      FAIL("does not start with hs-descriptor");
+    first = 0;
+    if (k < 0)
+      continue;             /* unknown items are ignored */
+    if (seen[k]++)
+      FAIL("an item appears twice");
+    switch (k) {
+    case O_VERSION:
+      if (item.n_args < 1 || item.arg_lens[0] != 1 || item.args[0][0] != '3')
+        FAIL("not a version 3 descriptor");
+      break;
+    case O_LIFETIME:
+      if (item.n_args < 1 || parse_u64(item.args[0], item.arg_lens[0],
+                                       HS_DESC_LIFETIME_MAX, &v) < 0 ||
+          v < HS_DESC_LIFETIME_MIN)
+        FAIL("bad descriptor-lifetime");
+      d->lifetime_minutes = (uint32_t)v;
+      break;
+    case O_CERT: {
+      uint8_t buf[HS_CERT_MAX_LEN];
+      hs_cert_t cert;
+      int n = decode_cert_obj(buf, sizeof(buf), &item);
+      if (n < 0 || hs_cert_parse(&cert, buf, (size_t)n) < 0)
+        FAIL("bad descriptor-signing-key-cert");
+      if (cert.cert_type != HS_CERT_TYPE_DESC_SIGNING || !cert.has_signing_key)
+        FAIL("descriptor-signing-key-cert of the wrong type");
+      if (hs_cert_check_signature(buf, (size_t)n, cert.signing_key) < 0)
+        FAIL("descriptor-signing-key-cert: bad signature");
+      memcpy(d->blinded_pk, cert.signing_key, 32);
+      memcpy(d->signing_pk, cert.certified_key, 32);
+      d->signing_cert_expiration = cert.expiration_hours;
+      break;
+    }
+    case O_REVISION:
+      if (item.n_args < 1 || parse_u64(item.args[0], item.arg_lens[0],
+                                       UINT64_MAX, &v) < 0)
+        FAIL("bad revision-counter");
+      d->revision_counter = v;
+      break;
+    case O_SUPERENC:
+      d->superencrypted = decode_message_obj(&item, &d->superencrypted_len);
+      if (!d->superencrypted)
+        FAIL("bad superencrypted object");
+      break;
+    case O_SIG:
+      sig_item = item;
+      break;
+    }
+  }
+  if (r < 0)
+    FAIL("malformed item");
+  for (int k = 0; k < O_N; k++)
+    if (!seen[k])
+      FAIL("a required item is missing");
+  if (check_desc_signature(doc, sig_item.start, &sig_item, d->signing_pk) < 0)
+    FAIL("bad descriptor signature");
+  return d;
+ fail:
+  hs_desc_free(d);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Middle (superencrypted) layer: returns the encrypted blob. */
+
+static uint8_t *
+parse_middle(hs_desc_t *d, const char *text, size_t len, size_t *blob_len,
+             const char **err)
+{
+  hs_doc_item_t item;
+  size_t pos = 0;
+  int r, have_type = 0, have_eph = 0;
+  uint8_t *blob = NULL;
+
+  while ((r = hs_doc_next(text, len, &pos, &item)) == 1) {
+    if (hs_doc_kw_is(&item, "desc-auth-type")) {
+      if (have_type++ || item.n_args < 1 || item.arg_lens[0] != 6 ||
+          memcmp(item.args[0], "x25519", 6))
+        FAIL("bad desc-auth-type");
+    } else if (hs_doc_kw_is(&item, "desc-auth-ephemeral-key")) {
+      if (have_eph++ || item.n_args < 1 ||
+          decode_b64_exact(d->auth_ephemeral_key, 32, item.args[0],
+                           item.arg_lens[0]) < 0)
+        FAIL("bad desc-auth-ephemeral-key");
+    } else if (hs_doc_kw_is(&item, "auth-client")) {
+      if (item.n_args < 3)
+        FAIL("bad auth-client");
+      d->n_auth_clients++;
+    } else if (hs_doc_kw_is(&item, "encrypted")) {
+      if (blob)
+        FAIL("encrypted appears twice");
+      blob = decode_message_obj(&item, blob_len);
+      if (!blob)
+        FAIL("bad encrypted object");
+    }
+  }
+  if (r < 0)
+    FAIL("malformed item in the superencrypted layer");
+  if (!have_type || !have_eph || !blob || d->n_auth_clients < 1)
+    FAIL("superencrypted layer lacks a required item");
+  return blob;
+ fail:
+  free(blob);
+  return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Inner (encrypted) layer */
+
+/* A link specifier block: NSPEC, then NSPEC (type, length, body) with
+ * nothing after. */
+static int
+link_spec_block_valid(const uint8_t *p, size_t len)
+{
+  size_t pos = 1;
+
+  if (len < 1)
+    return 0;
+  for (unsigned i = 0; i < p[0]; i++) {
+    if (len - pos < 2 || len - pos - 2 < p[pos + 1])
+      return 0;
+    pos += 2 + (size_t)p[pos + 1];
+  }
+  return pos == len;
+}
+
+/* Which fields of the current intro point have been seen. */
+enum { IP_ONION = 1, IP_AUTH = 2, IP_ENC = 4, IP_ENC_CERT = 8,
+       IP_ALL = 15 };
+
+static int
+inner_intro_item(hs_desc_t *d, const hs_doc_item_t *item, unsigned *have)
+{
+  hs_desc_intro_point_t *ip = &d->intro_points[d->n_intro_points - 1];
+  uint8_t ignored[32];
+
+  if (hs_doc_kw_is(item, "onion-key") || hs_doc_kw_is(item, "enc-key")) {
+    int onion = hs_doc_kw_is(item, "onion-key");
+    unsigned bit = onion ? IP_ONION : IP_ENC;
+    if (item->n_args < 1)
+      return -1;
+    if (item->arg_lens[0] != 4 || memcmp(item->args[0], "ntor", 4))
+      return 0;             /* other key types are ignored */
+    if ((*have & bit) || item->n_args < 2 ||
+        decode_b64_exact(onion ? ip->onion_key : ip->enc_key, 32,
+                         item->args[1], item->arg_lens[1]) < 0)
+      return -1;
+    *have |= bit;
+  } else if (hs_doc_kw_is(item, "auth-key")) {
+    if ((*have & IP_AUTH) ||
+        check_cert_item(item, HS_CERT_TYPE_INTRO_AUTH, d->signing_pk,
+                        ip->auth_key) < 0)
+      return -1;
+    *have |= IP_AUTH;
+  } else if (hs_doc_kw_is(item, "enc-key-cert")) {
+    /* Tor does not compare the certified key with enc-key; neither do we. */
+    if ((*have & IP_ENC_CERT) ||
+        check_cert_item(item, HS_CERT_TYPE_INTRO_ENC, d->signing_pk,
+                        ignored) < 0)
+      return -1;
+    *have |= IP_ENC_CERT;
+  }
+  return 0;
+}
+
+static int
+start_intro_point(hs_desc_t *d, const hs_doc_item_t *item)
+{
+  uint8_t buf[HS_DESC_LINK_SPEC_MAX_LEN + 4];
+  hs_desc_intro_point_t *ip;
+  int n;
+
+  if (d->n_intro_points >= HS_DESC_MAX_INTRO_POINTS || item->n_args < 1 ||
+      base64_decoded_maxlen(item->arg_lens[0]) > sizeof(buf))
+    return -1;
+  n = base64_decode(buf, sizeof(buf), item->args[0], item->arg_lens[0]);
+  if (n < 0 || !link_spec_block_valid(buf, (size_t)n))
+    return -1;
+  ip = &d->intro_points[d->n_intro_points];
+  memset(ip, 0, sizeof(*ip));
+  ip->link_specifiers = malloc((size_t)n);
+  if (!ip->link_specifiers)
+    return -1;
+  memcpy(ip->link_specifiers, buf, (size_t)n);
+  ip->link_specifiers_len = (size_t)n;
+  d->n_intro_points++;
+  return 0;
+}
+
+/* Join the item's arguments with single spaces into a new string. */
+static char *
+join_args(const hs_doc_item_t *item)
+{
+  size_t n = 1;
+  char *s, *p;
+
+  for (int i = 0; i < item->n_args; i++)
+    n += item->arg_lens[i] + 1;
+  s = p = malloc(n);
+  if (!s)
+    return NULL;
+  for (int i = 0; i < item->n_args; i++) {
+    if (i)
+      *p++ = ' ';
+    memcpy(p, item->args[i], item->arg_lens[i]);
+    p += item->arg_lens[i];
+  }
+  *p = '\0';
+  return s;
+}
+
+static int
+parse_inner(hs_desc_t *d, const char *text, size_t len, const char **err)
+{
+  hs_doc_item_t item;
+  size_t pos = 0;
+  unsigned have = IP_ALL;
+  int r, have_formats = 0;
+
+  d->intro_points = calloc(HS_DESC_MAX_INTRO_POINTS,
+                           sizeof(*d->intro_points));
+  if (!d->intro_points)
+    FAIL("out of memory");
+  while ((r = hs_doc_next(text, len, &pos, &item)) == 1) {
+    if (hs_doc_kw_is(&item, "introduction-point")) {
+      if (have != IP_ALL)
+        FAIL("an introduction point lacks a required item");
+      if (start_intro_point(d, &item) < 0)
+        FAIL("bad introduction-point");
+      have = 0;
+    } else if (d->n_intro_points > 0) {
+      if (inner_intro_item(d, &item, &have) < 0)
+        FAIL("bad introduction point item");
+    } else if (hs_doc_kw_is(&item, "create2-formats")) {
+      if (have_formats++)
+        FAIL("create2-formats appears twice");
+      for (int i = 0; i < item.n_args; i++)
+        if (item.arg_lens[i] == 1 && item.args[i][0] == '2')
+          d->create2_ntor = 1;
+    } else if (hs_doc_kw_is(&item, "intro-auth-required")) {
+      for (int i = 0; i < item.n_args; i++)
+        if (item.arg_lens[i] == 7 && !memcmp(item.args[i], "ed25519", 7))
+          d->intro_auth_ed25519 = 1;
+    } else if (hs_doc_kw_is(&item, "single-onion-service")) {
+      d->single_onion_service = 1;
+    } else if (hs_doc_kw_is(&item, "flow-control")) {
+      free(d->flow_control);
+      d->flow_control = join_args(&item);
+      if (!d->flow_control)
+        FAIL("out of memory");
+    }
+  }
+  if (r < 0)
+    FAIL("malformed item in the encrypted layer");
+  if (have != IP_ALL)
+    FAIL("an introduction point lacks a required item");
+  if (!have_formats)
+    FAIL("create2-formats is missing");
+  return 0;
+ fail:
+  return -1;
+}
+
+int
+hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32],
+                const char **err)
+{
+  hs_desc_layer_keys_t lk;
+  uint8_t *middle = NULL, *blob = NULL, *inner = NULL;
+  size_t middle_len, blob_len, inner_len;
+  int ret = -1;
+
+  if (!d->superencrypted || d->intro_points)
+    FAIL("not a freshly parsed descriptor");
+  memcpy(lk.blinded_pk, d->blinded_pk, 32);
+  lk.revision_counter = d->revision_counter;
+  if (hs_subcredential(lk.subcredential, identity_pk, d->blinded_pk) < 0)
+    FAIL("subcredential");
+  middle = hs_desc_layer_decrypt(HS_DESC_LAYER_SUPERENCRYPTED, &lk,
+                                 d->superencrypted, d->superencrypted_len,
+                                 &middle_len);
+  if (!middle)
+    FAIL("superencrypted layer: bad MAC (wrong service?)");
+  blob = parse_middle(d, (const char *)middle, middle_len, &blob_len, err);
+  if (!blob)
+    goto fail;
+  inner = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, blob, blob_len,
+                                &inner_len);
+  if (!inner)
+    FAIL("encrypted layer: bad MAC (client authorization?)");
+  if (parse_inner(d, (const char *)inner, inner_len, err) < 0)
+    goto fail;
+  ret = 0;
+ fail:
+  if (middle)
+    memwipe(middle, middle_len);
+  if (inner)
+    memwipe(inner, inner_len);
+  free(middle);
+  free(blob);
+  free(inner);
+  memwipe(&lk, sizeof(lk));
+  return ret;
+}

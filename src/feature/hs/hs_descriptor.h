@@ -1,0 +1,108 @@
+/* Onion service v3 descriptors (rend-spec-v3 2.4 - 2.5): building the
+ * signed, doubly encrypted document a service uploads, and parsing one.
+ *
+ * The document as real tor 0.4.9 writes it, and as we write it:
+ *   hs-descriptor 3 / descriptor-lifetime / descriptor-signing-key-cert
+ *   (type 08, signed by the blinded key, which rides in the extension) /
+ *   revision-counter / superencrypted (MESSAGE) / signature (unpadded
+ *   base64 of Ed25519 by the descriptor signing key over
+ *   "Tor onion service descriptor sig v3" | everything before "signature";
+ *   no final newline).
+ * The superencrypted plaintext: desc-auth-type x25519, a fresh ephemeral
+ * X25519 key, 16 fake auth-client lines, encrypted (MESSAGE); no final
+ * newline; NUL-padded to 10000 bytes (hs_desc_layer).
+ * The encrypted plaintext: create2-formats 2, [intro-auth-required],
+ * [single-onion-service], [flow-control], then per intro point:
+ * introduction-point (base64 link specifier block), onion-key ntor,
+ * auth-key (type 09 cert of the intro auth key, signed by the descriptor
+ * signing key), enc-key ntor, enc-key-cert (type 0B cert of the enc key's
+ * Ed25519 form, sign bit 0).
+ *
+ * Client authorization (descriptor cookies) is not implemented: a
+ * descriptor that needs it fails to decrypt. */
+#ifndef TOR_FEATURE_HS_HS_DESCRIPTOR_H
+#define TOR_FEATURE_HS_HS_DESCRIPTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define HS_DESC_LIFETIME_DEFAULT 180          /* minutes */
+#define HS_DESC_LIFETIME_MIN 30
+#define HS_DESC_LIFETIME_MAX 720
+#define HS_DESC_CERT_LIFETIME (54 * 3600)    /* seconds, as tor */
+#define HS_DESC_N_FAKE_AUTH_CLIENTS 16
+#define HS_DESC_MAX_LEN 50000                 /* HSDirs refuse more */
+#define HS_DESC_MAX_INTRO_POINTS 20
+#define HS_DESC_LINK_SPEC_MAX_LEN 1024
+
+typedef struct hs_desc_intro_point_t {
+  uint8_t *link_specifiers;     /* the NSPEC block (rend-spec-v3 0.4); owned */
+  size_t link_specifiers_len;
+  uint8_t onion_key[32];        /* the intro relay's ntor onion key */
+  uint8_t auth_key[32];         /* Ed25519 intro point authentication key */
+  uint8_t enc_key[32];          /* X25519 key for INTRODUCE2 encryption */
+} hs_desc_intro_point_t;
+
+typedef struct hs_desc_t {
+  /* Outer layer. */
+  uint32_t lifetime_minutes;
+  uint64_t revision_counter;
+  uint8_t blinded_pk[32];               /* signer of the signing-key cert */
+  uint8_t signing_pk[32];               /* descriptor signing key */
+  uint32_t signing_cert_expiration;     /* hours since the epoch (parse) */
+  uint8_t *superencrypted;              /* the blob (parse); owned */
+  size_t superencrypted_len;
+  /* Middle layer (parse only). */
+  uint8_t auth_ephemeral_key[32];
+  int n_auth_clients;
+  /* Inner layer. */
+  int create2_ntor;                     /* "create2-formats" lists 2 */
+  int intro_auth_ed25519;               /* intro-auth-required ed25519 */
+  int single_onion_service;
+  char *flow_control;                   /* e.g. "1-2 31"; NULL if absent;
+                                           owned */
+  size_t n_intro_points;
+  hs_desc_intro_point_t *intro_points;  /* owned */
+} hs_desc_t;
+
+/* The keys a service signs with for one time period. */
+typedef struct hs_desc_signing_keys_t {
+  uint8_t identity_pk[32];   /* the onion address key (for the subcred) */
+  uint8_t blinded_pk[32];
+  uint8_t blinded_esk[64];   /* signs the descriptor-signing-key cert */
+  uint8_t signing_pk[32];
+  uint8_t signing_esk[64];   /* signs the descriptor and intro certs */
+} hs_desc_signing_keys_t;
+
+/* Frees desc and everything it owns; NULL is fine. */
+void hs_desc_free(hs_desc_t *desc);
+
+/* Build and sign the descriptor for desc's lifetime, revision counter,
+ * inner-layer fields and intro points (desc's blinded_pk, signing_pk and
+ * parse-only fields are ignored; keys says). Certificates expire
+ * HS_DESC_CERT_LIFETIME after now. Salts, the ephemeral key and the fake
+ * auth-client lines are fresh random bytes. Returns a malloc'd
+ * NUL-terminated document (caller frees) and sets *len_out, or NULL on
+ * failure (bad fields, too many intro points, or longer than
+ * HS_DESC_MAX_LEN). */
+char *hs_desc_encode(const hs_desc_t *desc, const hs_desc_signing_keys_t *keys,
+                     time_t now, size_t *len_out);
+
+/* Parse the outer layer of len bytes as an HSDir does: the items, their
+ * order and counts, the signing-key cert (type 08 with its signing key;
+ * signature checked) and the descriptor signature. Certificate expiry is
+ * not checked here (see hs_cert_is_expired and signing_cert_expiration).
+ * Returns a new descriptor with the outer fields and the superencrypted
+ * blob (free with hs_desc_free), or NULL with a reason in *err (if err). */
+hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, const char **err);
+
+/* Decrypt and parse both inner layers of a descriptor from
+ * hs_desc_parse_outer, for the service whose onion address key is
+ * identity_pk, filling the middle and inner fields and the intro points
+ * (their certificates are checked against the signing key). Returns 0, or
+ * -1 with a reason in *err. */
+int hs_desc_decrypt(hs_desc_t *desc, const uint8_t identity_pk[32],
+                    const char **err);
+
+#endif
