@@ -750,14 +750,18 @@ hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32],
                                  &middle_len);
   if (!middle)
     FAIL("superencrypted layer: bad MAC (wrong service?)");
-  blob = parse_middle(d, (const char *)middle, middle_len, &blob_len, err);
+  /* The text ends at the padding. */
+  blob = parse_middle(d, (const char *)middle,
+                      strnlen((const char *)middle, middle_len), &blob_len,
+                      err);
   if (!blob)
     goto fail;
   inner = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, blob, blob_len,
                                 &inner_len);
   if (!inner)
     FAIL("encrypted layer: bad MAC (client authorization?)");
-  if (parse_inner(d, (const char *)inner, inner_len, err) < 0)
+  if (parse_inner(d, (const char *)inner,
+                  strnlen((const char *)inner, inner_len), err) < 0)
     goto fail;
   ret = 0;
  fail:
