@@ -1,0 +1,246 @@
+/* Tests for feature/hs descriptor pieces: the layer encryption
+ * (tests/vectors/hs/hs_layer.txt: stem's _layer_cipher and MAC), Ed25519
+ * certificates (hs_cert.txt: stem's Ed25519CertificateV1), the
+ * Montgomery->Edwards map (against real tor's enc-key-cert), real tor's
+ * descriptors (tests/vectors/hs/realtor/, captured from a private network
+ * of tor 0.4.9.11; expected fields in realtor_desc.txt from stem), and
+ * our own descriptors read back (structure only: stem checks their
+ * content in tests/integration/test_hs_desc.py). */
+#include "orconfig.h"
+#include "tests/unit/unittest.h"
+#include "tests/unit/test_crypto_vectors.h"
+
+#include "feature/hs/hs_cert.h"
+#include "feature/hs/hs_desc_layer.h"
+#include "feature/hs/hs_descriptor.h"
+#include "feature/hs/hs_keys.h"
+#include "lib/crypt/ed25519.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t
+be64(const uint8_t *p)
+{
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+UNITTEST(hs_desc, layer_vectors)
+{
+  vecfile_t *vf = vecfile_load("tests/vectors/hs/hs_layer.txt");
+
+  UT_ASSERT(vecfile_n_records(vf) >= 3);
+  for (int i = 0; i < vecfile_n_records(vf); i++) {
+    size_t len, plen, blen, out_len;
+    hs_desc_layer_keys_t k;
+    const uint8_t *layer = vecfile_get(vf, i, "layer", &len);
+    const uint8_t *salt = vecfile_get(vf, i, "salt", &len);
+    const uint8_t *plain = vecfile_get(vf, i, "plaintext", &plen);
+    const uint8_t *blob = vecfile_get(vf, i, "blob", &blen);
+    hs_desc_layer_t which = layer[0] ? HS_DESC_LAYER_ENCRYPTED
+                                     : HS_DESC_LAYER_SUPERENCRYPTED;
+    uint8_t *out, *dec, *bad;
+
+    memcpy(k.blinded_pk, vecfile_get(vf, i, "blinded_pk", &len), 32);
+    memcpy(k.subcredential, vecfile_get(vf, i, "subcredential", &len), 32);
+    k.revision_counter = be64(vecfile_get(vf, i, "revision_counter", &len));
+
+    out = hs_desc_layer_encrypt(which, &k, salt, plain, plen, &out_len);
+    UT_ASSERT(out != NULL);
+    UT_EQ_INT(out_len, blen);
+    UT_EQ_MEM(out, blob, blen);
+
+    dec = hs_desc_layer_decrypt(which, &k, blob, blen, &len);
+    UT_ASSERT(dec != NULL);
+    UT_EQ_INT(len, blen - HS_DESC_LAYER_OVERHEAD);
+    UT_EQ_MEM(dec, plain, plen);
+    for (size_t j = plen; j < len; j++)
+      UT_EQ_INT(dec[j], 0);
+
+    /* one flipped bit anywhere, or the other layer's keys: refused */
+    bad = malloc(blen);
+    memcpy(bad, blob, blen);
+    bad[blen / 2] ^= 1;
+    UT_ASSERT(hs_desc_layer_decrypt(which, &k, bad, blen, &len) == NULL);
+    UT_ASSERT(hs_desc_layer_decrypt(!which, &k, blob, blen, &len) == NULL);
+    UT_ASSERT(hs_desc_layer_decrypt(which, &k, blob,
+                                    HS_DESC_LAYER_OVERHEAD - 1, &len) == NULL);
+    free(bad);
+    free(out);
+    free(dec);
+  }
+  vecfile_free(vf);
+}
+
+UNITTEST(hs_desc, cert_vectors)
+{
+  vecfile_t *vf = vecfile_load("tests/vectors/hs/hs_cert.txt");
+
+  UT_EQ_INT(vecfile_n_records(vf), 3);
+  for (int i = 0; i < 3; i++) {
+    static const uint8_t types[3] = { 0x08, 0x09, 0x0B };
+    size_t len, clen;
+    const uint8_t *esk = vecfile_get(vf, i, "signer_esk", &len);
+    const uint8_t *pk = vecfile_get(vf, i, "signer_pk", &len);
+    const uint8_t *key = vecfile_get(vf, i, "certified_key", &len);
+    const uint8_t *want = vecfile_get(vf, i, "cert", &clen);
+    uint64_t expires = be64(vecfile_get(vf, i, "expires", &len));
+    uint8_t cert[HS_CERT_ENCODED_LEN], other[32];
+    hs_cert_t c;
+
+    UT_EQ_INT(hs_cert_encode(cert, types[i], key, pk, esk, (time_t)expires),
+              0);
+    UT_EQ_INT(clen, sizeof(cert));
+    UT_EQ_MEM(cert, want, clen);
+    UT_EQ_INT(hs_cert_parse(&c, want, clen), 0);
+    UT_EQ_INT(c.cert_type, types[i]);
+    UT_EQ_INT(c.expiration_hours, expires / 3600);
+    UT_EQ_MEM(c.certified_key, key, 32);
+    UT_ASSERT(c.has_signing_key);
+    UT_EQ_MEM(c.signing_key, pk, 32);
+    UT_EQ_INT(hs_cert_check_signature(want, clen, pk), 0);
+    UT_ASSERT(!hs_cert_is_expired(&c, (time_t)expires - 1));
+    UT_ASSERT(hs_cert_is_expired(&c, (time_t)expires));
+    /* another signer, truncation, trailing bytes, a bad version */
+    memcpy(other, pk, 32);
+    other[0] ^= 1;
+    UT_ASSERT(hs_cert_check_signature(want, clen, other) < 0);
+    for (size_t cut = 0; cut < clen; cut++)
+      UT_ASSERT(hs_cert_parse(&c, want, cut) < 0);
+    memcpy(cert, want, clen);
+    cert[0] = 2;
+    UT_ASSERT(hs_cert_parse(&c, cert, clen) < 0);
+  }
+  vecfile_free(vf);
+}
+
+/* Real tor's enc-key-cert (tests/vectors/hs/realtor/desc-*.txt) certifies
+ * enc-key mapped to Edwards form with sign bit 0. Values read off
+ * desc-8.txt with stem. */
+UNITTEST(hs_desc, x25519_to_ed25519_real_tor)
+{
+  static const char *const pairs[][2] = {
+    { "e98b97ed7e958aa60dc53086595f1a4726239355e7c1d122f571b12818c4de7c",
+      "27e7ac488c2fe43cc07505cc9a32188f7b341f98c9d966801c88d97d9a578b52" },
+    { "027083e0eee815950467"
+      "5d577221d5287d1b71beeb59484677a524487f08ba72",
+      "0c5792e64244a9141ded86e065a6901d70f26eac9ccddb5241dbd989d6f66313" },
+  };
+  for (size_t i = 0; i < 2; i++) {
+    uint8_t u[32], want[32], got[32];
+    ut_unhex(u, 32, pairs[i][0]);
+    ut_unhex(want, 32, pairs[i][1]);
+    UT_EQ_INT(hs_ed25519_from_x25519(got, u, 0), 0);
+    UT_EQ_MEM(got, want, 32);
+    UT_EQ_INT(hs_ed25519_from_x25519(got, u, 1), 0);
+    UT_EQ_INT(got[31], want[31] | 0x80);
+  }
+  {
+    /* u = p - 1 = -1 has no Edwards image */
+    uint8_t u[32];
+    memset(u, 0xff, 32);
+    u[0] = 0xec;
+    u[31] = 0x7f;
+    UT_ASSERT(hs_ed25519_from_x25519(u, u, 0) < 0);
+  }
+}
+
+static void
+fixed_keys(hs_desc_signing_keys_t *k, uint8_t id_esk[64])
+{
+  uint8_t seed[32];
+
+  memset(seed, 7, 32);
+  UT_EQ_INT(ed25519_seckey_from_seed(id_esk, seed), 0);
+  UT_EQ_INT(ed25519_public_from_seckey(k->identity_pk, id_esk), 0);
+  memset(seed, 9, 32);
+  UT_EQ_INT(ed25519_seckey_from_seed(k->signing_esk, seed), 0);
+  UT_EQ_INT(ed25519_public_from_seckey(k->signing_pk, k->signing_esk), 0);
+  UT_EQ_INT(hs_blinded_public_key(k->blinded_pk, k->identity_pk, 20000,
+                                  1440), 0);
+  UT_EQ_INT(hs_blinded_secret_key(k->blinded_esk, id_esk, k->identity_pk,
+                                  20000, 1440), 0);
+}
+
+/* What we build, our parser reads back; any change to the signed text
+ * breaks the signature. */
+UNITTEST(hs_desc, build_then_parse)
+{
+  static uint8_t lspec[] = { 2, 0, 6, 127, 0, 0, 1, 0x13, 0x88,
+                             2, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                             13, 14, 15, 16, 17, 18, 19, 20 };
+  hs_desc_signing_keys_t k;
+  hs_desc_intro_point_t ips[2];
+  hs_desc_t in, *out;
+  uint8_t id_esk[64];
+  const char *err = NULL;
+  size_t len;
+  char *doc;
+
+  fixed_keys(&k, id_esk);
+  memset(&in, 0, sizeof(in));
+  memset(ips, 0, sizeof(ips));
+  for (int i = 0; i < 2; i++) {
+    ips[i].link_specifiers = lspec;
+    ips[i].link_specifiers_len = sizeof(lspec);
+    memset(ips[i].onion_key, 0x10 + i, 32);
+    memset(ips[i].auth_key, 0x20 + i, 32);
+    memset(ips[i].enc_key, 0x30 + i, 32);
+  }
+  in.lifetime_minutes = 180;
+  in.revision_counter = 77;
+  in.single_onion_service = 1;
+  in.flow_control = (char *)"1-2 31";
+  in.intro_points = ips;
+  in.n_intro_points = 2;
+  doc = hs_desc_encode(&in, &k, 1763700000, &len);
+  UT_ASSERT(doc != NULL);
+  UT_EQ_INT(strlen(doc), len);
+  UT_ASSERT(len < HS_DESC_MAX_LEN);
+  UT_ASSERT(!strncmp(doc, "hs-descriptor 3\ndescriptor-lifetime 180\n"
+                     "descriptor-signing-key-cert\n", 68));
+
+  out = hs_desc_parse_outer(doc, len, &err);
+  UT_ASSERT(out != NULL);
+  UT_EQ_INT(out->revision_counter, 77);
+  UT_EQ_MEM(out->blinded_pk, k.blinded_pk, 32);
+  UT_EQ_MEM(out->signing_pk, k.signing_pk, 32);
+  UT_EQ_INT(out->signing_cert_expiration,
+            (1763700000 + HS_DESC_CERT_LIFETIME + 3599) / 3600);
+  UT_EQ_INT(hs_desc_decrypt(out, k.identity_pk, &err), 0);
+  UT_EQ_INT(out->n_auth_clients, HS_DESC_N_FAKE_AUTH_CLIENTS);
+  UT_ASSERT(out->create2_ntor);
+  UT_ASSERT(out->single_onion_service);
+  UT_EQ_STR(out->flow_control, "1-2 31");
+  UT_EQ_INT(out->n_intro_points, 2);
+  for (int i = 0; i < 2; i++) {
+    UT_EQ_INT(out->intro_points[i].link_specifiers_len, sizeof(lspec));
+    UT_EQ_MEM(out->intro_points[i].link_specifiers, lspec, sizeof(lspec));
+    UT_EQ_MEM(out->intro_points[i].onion_key, ips[i].onion_key, 32);
+    UT_EQ_MEM(out->intro_points[i].auth_key, ips[i].auth_key, 32);
+    UT_EQ_MEM(out->intro_points[i].enc_key, ips[i].enc_key, 32);
+  }
+  hs_desc_free(out);
+
+  /* another identity cannot decrypt */
+  out = hs_desc_parse_outer(doc, len, &err);
+  UT_ASSERT(out != NULL);
+  UT_ASSERT(hs_desc_decrypt(out, k.signing_pk, &err) < 0);
+  hs_desc_free(out);
+
+  /* a changed revision counter breaks the signature */
+  {
+    char *p = strstr(doc, "revision-counter 77");
+    UT_ASSERT(p != NULL);
+    p[strlen("revision-counter 7")] = '8';
+    UT_ASSERT(hs_desc_parse_outer(doc, len, &err) == NULL);
+    UT_EQ_STR(err, "bad descriptor signature");
+  }
+  /* every truncation is refused */
+  for (size_t cut = 0; cut + 1 < len; cut += 97)
+    UT_ASSERT(hs_desc_parse_outer(doc, cut, &err) == NULL);
+  free(doc);
+}
