@@ -1,0 +1,52 @@
+/* Fuzz the v3 descriptor parser: the outer layer as an HSDir parses it,
+ * then (for inputs that pass, e.g. from the seed corpus) both decryption
+ * layers and the inner parse with a fixed identity key. Also the
+ * certificate parser and the tokenizer on raw input, and the layer
+ * decryptor on raw bytes.
+ * FUZZ_EXTRA_SOURCES: src/feature/hs/hs_cert.c src/feature/hs/hs_desc_layer.c src/feature/hs/hs_descriptor.c src/feature/hs/hs_docparse.c src/feature/hs/hs_keys.c
+ */
+#include "orconfig.h"
+
+#include "feature/hs/hs_cert.h"
+#include "feature/hs/hs_desc_layer.h"
+#include "feature/hs/hs_descriptor.h"
+#include "feature/hs/hs_docparse.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The identity key of the seed descriptors (seed 0x07 * 32, as in
+ * tests/unit/test_hs_desc.c build_then_parse). */
+static const uint8_t IDENTITY_PK[32] = {
+  0xea, 0x4a, 0x6c, 0x63, 0xe2, 0x9c, 0x52, 0x0a, 0xbe, 0xf5, 0x50, 0x7b,
+  0x13, 0x2e, 0xc5, 0xf9, 0x95, 0x47, 0x76, 0xae, 0xbe, 0xbe, 0x7b, 0x92,
+  0x42, 0x1e, 0xea, 0x69, 0x14, 0x46, 0xd2, 0x2c,
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  const char *err = NULL;
+  hs_desc_t *d = hs_desc_parse_outer((const char *)data, size, &err);
+  hs_cert_t cert;
+  hs_doc_item_t item;
+  hs_desc_layer_keys_t lk;
+  size_t pos = 0, len;
+  uint8_t *plain;
+
+  if (d) {
+    (void)hs_desc_decrypt(d, IDENTITY_PK, &err);
+    hs_desc_free(d);
+  }
+  (void)hs_cert_parse(&cert, data, size);
+  while (hs_doc_next((const char *)data, size, &pos, &item) == 1)
+    ;
+  memset(&lk, 0, sizeof(lk));
+  plain = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, data, size,
+                                &len);
+  free(plain);
+  return 0;
+}
