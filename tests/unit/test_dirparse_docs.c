@@ -432,6 +432,23 @@ UNITTEST(dirparse_docs, consensus_signatures)
                                        3, &st), -1);
   UT_EQ_INT(st.n_bad, 3);
   consensus_free(c);
+
+  /* Cut after the first signature: well-formed, but 1 of 3 signed. */
+  {
+    size_t len;
+    char err[256];
+    char *s = read_vector("consensus-microdesc", &len);
+    size_t cut = (size_t)(strstr(s, "-----END SIGNATURE-----\n") + 24 - s);
+    c = consensus_parse(s, cut, err, sizeof(err));
+    UT_ASSERT(c);
+    UT_EQ_INT(c->n_sigs, 1);
+    UT_EQ_INT(consensus_check_signatures(c, certs,
+                                         (const uint8_t (*)[20])ids, 3, &st),
+              -1);
+    UT_EQ_INT(st.n_good, 1);
+    consensus_free(c);
+    free(s);
+  }
   authcert_list_free(certs);
 }
 
