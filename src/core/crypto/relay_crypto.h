@@ -48,8 +48,9 @@ int relay_crypto_client_encrypt(relay_crypto_t *const *hops, int target,
 /* Client: payload arrived from hops[0]. Decrypt with the backward keys of
  * hops 0, 1, ... and stop at the first hop for which recognized is zero and
  * the digest matches (that hop's backward digest then includes the cell).
- * Returns the hop index, or -1 if no hop recognizes it (payload is then
- * fully decrypted garbage; the caller closes the circuit). */
+ * Returns the hop index, or -1 if no hop recognizes it: payload is then
+ * garbage and every hop's backward keystream has moved on, so the circuit
+ * can no longer be used; the caller closes it (as tor does). */
 int relay_crypto_client_decrypt(relay_crypto_t *const *hops, int n_hops,
                                 uint8_t payload[RELAY_PAYLOAD_LEN]);
 
