@@ -11,6 +11,7 @@
 
 #include "feature/hs/hs_ring.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,4 +179,194 @@ UNITTEST(hs_ring, selection_rule)
   UT_ASSERT(out[0] != out[1] && out[1] != out[2] && out[0] != out[2]);
   UT_EQ_INT(hs_ring_responsible_hsdirs(relays, 0, bpk, &rp, 1440, 2, 4, out),
             0);
+}
+
+/* ---- real tor ---------------------------------------------------------- */
+
+#define REALTOR_RING "tests/vectors/hs/realtor_ring.txt"
+#define REALTOR_RELAYS "tests/vectors/hs/realtor_relays.txt"
+#define REALTOR_PK "tests/vectors/hs/realtor/hs_ed25519_public_key"
+#define MAX_RELAYS 32
+#define MAX_EVENTS 1024
+
+/* One HS_DESC event of the capture (see the file's header). */
+typedef struct rt_event_t {
+  int role;                       /* 0 upload, 1 fetch */
+  unsigned long batch;
+  unsigned long long time, valid_after;
+  hs_srv_pair_t srvs;
+  uint8_t blinded_pk[32], hsdir_ed[32], hsdir_index[32];
+} rt_event_t;
+
+typedef struct realtor_t {
+  rt_event_t *ev;
+  int n_ev;
+  uint8_t identity_pk[32];
+  hs_ring_relay_t relays[MAX_RELAYS];
+  size_t n_relays;
+  hs_time_params_t p;
+} realtor_t;
+
+static void
+parse_event(rt_event_t *e, char *line)
+{
+  char cur[65], prev[65], bpk[65], ed[65], idx[65];
+  int hc, hp;
+
+  if (sscanf(line, "%d %lu %llu %llu %d %64s %d %64s %64s %64s %64s",
+             &e->role, &e->batch, &e->time, &e->valid_after, &hc, cur, &hp,
+             prev, bpk, ed, idx) != 11)
+    unittest_fail(__FILE__, __LINE__, "bad line in " REALTOR_RING);
+  e->srvs.have_current = hc;
+  e->srvs.have_previous = hp;
+  ut_unhex(e->srvs.current, 32, cur);
+  ut_unhex(e->srvs.previous, 32, prev);
+  ut_unhex(e->blinded_pk, 32, bpk);
+  ut_unhex(e->hsdir_ed, 32, ed);
+  ut_unhex(e->hsdir_index, 32, idx);
+}
+
+static void
+realtor_load(realtor_t *rt)
+{
+  size_t len;
+  uint8_t *pkfile = ut_read_srcfile(REALTOR_PK, &len);
+  char *text, *line, *save = NULL;
+  vecfile_t *rv;
+
+  UT_EQ_INT(len, 64);
+  memcpy(rt->identity_pk, pkfile + 32, 32);
+  free(pkfile);
+
+  rt->ev = calloc(MAX_EVENTS, sizeof(*rt->ev));
+  rt->n_ev = 0;
+  UT_ASSERT(rt->ev != NULL);
+  text = (char *)ut_read_srcfile(REALTOR_RING, &len);
+  for (line = strtok_r(text, "\n", &save); line;
+       line = strtok_r(NULL, "\n", &save)) {
+    if (line[0] == '#')
+      continue;
+    UT_ASSERT(rt->n_ev < MAX_EVENTS);
+    parse_event(&rt->ev[rt->n_ev++], line);
+  }
+  free(text);
+
+  rv = vecfile_load(REALTOR_RELAYS);
+  rt->n_relays = (size_t)vecfile_n_records(rv);
+  UT_ASSERT(rt->n_relays > 0 && rt->n_relays <= MAX_RELAYS);
+  for (size_t i = 0; i < rt->n_relays; i++) {
+    memcpy(rt->relays[i].ed25519_id,
+           vecfile_get(rv, (int)i, "relay_ed25519_id", &len), 32);
+    rt->relays[i].flags = HS_RING_HSDIR;  /* all had HSDir (testnet) */
+  }
+  vecfile_free(rv);
+  /* TestingTorNetwork with V3AuthVotingInterval 20 */
+  hs_time_params_init(&rt->p, 20, -1, 1);
+}
+
+/* The rings our rules give for an event: the fetch ring, or the first and
+ * second upload rings. Returns how many. */
+static int
+expected_rings(const realtor_t *rt, const rt_event_t *e,
+               hs_ring_period_t rings[2])
+{
+  time_t va = (time_t)e->valid_after;
+
+  if (e->role == 1) {
+    hs_ring_period_for_fetch(&rt->p, va, &e->srvs, &rings[0]);
+    return 1;
+  }
+  hs_ring_periods_for_upload(&rt->p, va, &e->srvs, &rings[0], &rings[1]);
+  return 2;
+}
+
+/* Which of rings[] real tor used (blinded key and HSDIR_INDEX both
+ * match), or -1. */
+static int
+matching_ring(const realtor_t *rt, const rt_event_t *e,
+              const hs_ring_period_t *rings, int n)
+{
+  for (int r = 0; r < n; r++) {
+    uint8_t bpk[32], idx[32];
+    UT_EQ_INT(hs_blinded_public_key(bpk, rt->identity_pk, rings[r].tp,
+                                    rt->p.period_length), 0);
+    UT_EQ_INT(hs_ring_relay_index(idx, e->hsdir_ed, rings[r].srv,
+                                  rings[r].tp, rt->p.period_length), 0);
+    if (!memcmp(bpk, e->blinded_pk, 32) && !memcmp(idx, e->hsdir_index, 32))
+      return r;
+  }
+  return -1;
+}
+
+/* Every HSDir real tor's service uploaded to, and every one its client
+ * fetched from, sits where our time period, SRV, blinding and index rules
+ * put it: same blinded key, same HSDIR_INDEX. */
+UNITTEST(hs_ring, real_tor_indices)
+{
+  realtor_t rt;
+  int n_upload = 0, n_fetch = 0, n_disaster = 0, n_srv = 0;
+  int n_first = 0, n_second = 0;
+
+  realtor_load(&rt);
+  UT_ASSERT(rt.n_ev >= 20);
+  for (int i = 0; i < rt.n_ev; i++) {
+    hs_ring_period_t rings[2];
+    int nr = expected_rings(&rt, &rt.ev[i], rings);
+    int r = matching_ring(&rt, &rt.ev[i], rings, nr);
+    if (r < 0)
+      unittest_fail(__FILE__, __LINE__, "event %d (time %llu, valid-after "
+                    "%llu): real tor's ring is not ours", i, rt.ev[i].time,
+                    rt.ev[i].valid_after);
+    n_fetch += nr == 1;
+    n_upload += nr == 2;
+    n_first += nr == 2 && r == 0;
+    n_second += nr == 2 && r == 1;
+    n_disaster += rings[r].srv_is_disaster;
+    n_srv += !rings[r].srv_is_disaster;
+  }
+  /* the capture covers uploads of both descriptors and fetches, with and
+   * without an SRV in the consensus */
+  UT_ASSERT(n_upload > 0 && n_fetch > 0 && n_first > 0 && n_second > 0);
+  UT_ASSERT(n_disaster > 0 && n_srv > 0);
+  free(rt.ev);
+}
+
+/* For each upload batch (one descriptor, one moment), the set of HSDirs
+ * real tor chose is exactly our selection (2 replicas, spread 4); each
+ * fetch went to one of our first 3 per replica. */
+UNITTEST(hs_ring, real_tor_selection)
+{
+  realtor_t rt;
+  int checked = 0;
+
+  realtor_load(&rt);
+  for (int i = 0; i < rt.n_ev; i++) {
+    const rt_event_t *e = &rt.ev[i];
+    hs_ring_period_t rings[2];
+    int nr = expected_rings(&rt, e, rings);
+    int r = matching_ring(&rt, e, rings, nr);
+    int fetch = nr == 1, ns, in_batch = 0;
+    size_t out[MAX_RELAYS];
+
+    UT_ASSERT(r >= 0);
+    if (i > 0 && rt.ev[i - 1].batch == e->batch)
+      continue;             /* each batch once, at its first event */
+    ns = hs_ring_responsible_hsdirs(rt.relays, rt.n_relays, e->blinded_pk,
+                                    &rings[r], rt.p.period_length, 2,
+                                    fetch ? 3 : 4, out);
+    UT_ASSERT(ns > 0);
+    for (int j = i; j < rt.n_ev && rt.ev[j].batch == e->batch; j++) {
+      int found = 0;
+      for (int k = 0; k < ns; k++)
+        found |= !memcmp(rt.relays[out[k]].ed25519_id, rt.ev[j].hsdir_ed,
+                         32);
+      UT_ASSERT(found);
+      in_batch++;
+    }
+    if (!fetch)
+      UT_EQ_INT(in_batch, ns);
+    checked++;
+  }
+  UT_ASSERT(checked > 2);
+  free(rt.ev);
 }

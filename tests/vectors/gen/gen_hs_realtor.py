@@ -14,7 +14,7 @@ period is 24 * 20 s = 8 minutes and its rotation offset 12 * 20 s =
                 "<unix time> <node> <event line>"; HS_DESC UPLOAD lines
                 (hs0) and REQUESTED lines (client0) give the blinded key and
                 the HSDIR_INDEX of each HSDir that real tor chose.
-  state.txt     every 10 s per node: "<unix time> <node> valid-after=...
+  state.txt     every second per node: "<unix time> <node> valid-after=...
                 sr-current=... sr-previous=..." (GETINFO consensus/valid-after,
                 sr/current, sr/previous).
   desc-N.txt    descriptors client0 fetched (HS_DESC_CONTENT), as served.
@@ -23,7 +23,26 @@ period is 24 * 20 s = 8 minutes and its rotation offset 12 * 20 s =
   hs_ed25519_secret_key, hs_ed25519_public_key, hostname: hs0's keys.
 
 client0 is asked to HSFETCH hs0's address every 45 s.  Nothing here is
-computed: it is what real tor printed."""
+computed: it is what real tor printed.
+
+    /usr/bin/python3 tests/vectors/gen/gen_hs_realtor.py --describe DIR OUTFILE
+
+writes what stem reads in the descriptors DIR/desc-*.txt (decrypted with
+DIR/hostname) as tests/vectors/hs/realtor_desc.txt.
+
+    /usr/bin/python3 tests/vectors/gen/gen_hs_realtor.py --convert CAPDIR OUTFILE
+
+turns a capture into the vector file the unit tests read
+(tests/vectors/hs/realtor_ring.txt): one record per HS_DESC UPLOAD
+(role 0, hs0) or REQUESTED (role 1, client0) event with the consensus
+valid-after and SRVs the node reported last before the event (polled
+every second; an event just after a new consensus can carry the previous
+one's: the converter drops events whose node's next report differs from
+the one before the event), the blinded
+key, the HSDir's ed25519 id and the HSDIR_INDEX; and one record per relay
+("relay_ed25519_id", "relay_rsa_id") so the tests can rebuild the ring.
+Uploads of one blinded key within one second form a batch (field
+"batch"): the set of HSDirs real tor chose for it."""
 
 import base64
 import os
@@ -40,7 +59,137 @@ import testnet  # noqa: E402
 from stem.control import Controller, EventType  # noqa: E402
 
 
+def convert(capdir, outfile):
+    import calendar
+    relays = {}
+    for line in open(os.path.join(capdir, "relays.txt")):
+        nick, fp, ed = line.split()
+        relays[fp] = base64.b64decode(ed + "=" * (-len(ed) % 4))
+    states = []  # (time, node, valid_after, current, previous)
+    for line in open(os.path.join(capdir, "state.txt")):
+        t, node, *kv = line.split()
+        d = dict(x.split("=", 1) for x in kv)
+        if "?" in (d["valid-after"],):
+            continue
+        va = calendar.timegm(time.strptime(d["valid-after"], "%Y-%m-%dT%H:%M:%S"))
+        states.append((float(t), node, va, d.get("current", ""), d.get("previous", "")))
+
+    def state_after(t, node):
+        for s in states:
+            if s[1] == node and s[0] > t:
+                return s if s[0] - t < 15 else None
+        return None
+
+    def state_before(t, node):
+        best = None
+        for s in states:
+            if s[1] == node and s[0] <= t:
+                best = s
+        return best
+
+    def srv(v):
+        v = v.rstrip("?")
+        return base64.b64decode(v) if v else b""
+
+    def i8(v):
+        return int(v).to_bytes(8, "big")
+
+    with open(os.path.join(capdir, "hostname")) as hf:
+        onion = hf.read().strip()[:-len(".onion")]
+    recs = []
+    batches = {}
+    for line in open(os.path.join(capdir, "events.txt")):
+        f = line.split()
+        if len(f) < 9 or f[3] != "HS_DESC" or f[4] not in ("UPLOAD", "REQUESTED"):
+            continue
+        t, node, action = float(f[0]), f[1], f[4]
+        hsdir = f[7].split("~")[0].lstrip("$")
+        bkey = f[8]
+        idx = [x for x in f if x.startswith("HSDIR_INDEX=")]
+        st = state_before(t, node)
+        after = state_after(t, node)
+        if not idx or st is None or hsdir not in relays:
+            continue
+        if after is not None and after[2:] != st[2:]:
+            continue  # the consensus changed around the event: ambiguous
+        role = 0 if action == "UPLOAD" else 1
+        # only hs0's own uploads and client0's fetches of hs0
+        if (role == 0 and node != "hs0") or (role == 1 and f[5] != onion):
+            continue
+        key = (role, bkey, int(t))
+        batch = batches.setdefault(key, len(batches))
+        rec = [("role", bytes([role])), ("batch", i8(batch)), ("time", i8(int(t))),
+               ("valid_after", i8(st[2])),
+               ("have_srv_current", bytes([bool(srv(st[3]))])),
+               ("srv_current", srv(st[3]) or bytes(32)),
+               ("have_srv_previous", bytes([bool(srv(st[4]))])),
+               ("srv_previous", srv(st[4]) or bytes(32)),
+               ("blinded_pk", base64.b64decode(bkey + "=" * (-len(bkey) % 4))),
+               ("hsdir_ed25519_id", relays[hsdir]),
+               ("hsdir_index", bytes.fromhex(idx[0].split("=", 1)[1]))]
+        recs.append(rec)
+    relay_recs = [[("relay_ed25519_id", ed), ("relay_rsa_id", bytes.fromhex(fp))]
+                  for fp, ed in sorted(relays.items())]
+    with open(outfile.replace("_ring.txt", "_relays.txt"), "w") as out:
+        out.write("# Every relay of the captured network (all had the HSDir flag).\n")
+        for rec in relay_recs:
+            out.write("\n")
+            for k, v in rec:
+                out.write("%s = %s\n" % (k, v.hex()))
+    with open(outfile, "w") as out:
+        out.write("# Converted by tests/vectors/gen/gen_hs_realtor.py --convert from a capture\n"
+                  "# of real tor 0.4.9.11 on a private network (TestingTorNetwork, 20 s\n"
+                  "# voting); see tests/vectors/hs/README.md. One event per line:\n"
+                  "# role(0 upload by hs0, 1 fetch by client0) batch time valid_after\n"
+                  "# have_srv_current srv_current have_srv_previous srv_previous\n"
+                  "# blinded_pk hsdir_ed25519_id hsdir_index   (integers decimal, rest hex;\n"
+                  "# a missing SRV is written as 32 zero bytes with have = 0)\n")
+        for rec in recs:
+            d = dict(rec)
+            out.write("%d %d %d %d %d %s %d %s %s %s %s\n" % (
+                d["role"][0], int.from_bytes(d["batch"], "big"),
+                int.from_bytes(d["time"], "big"), int.from_bytes(d["valid_after"], "big"),
+                d["have_srv_current"][0], d["srv_current"].hex(),
+                d["have_srv_previous"][0], d["srv_previous"].hex(),
+                d["blinded_pk"].hex(), d["hsdir_ed25519_id"].hex(), d["hsdir_index"].hex()))
+
+
+def describe(descdir, outfile):
+    """Expected fields of real tor's descriptors in descdir/desc-*.txt, as
+    stem parses and decrypts them (vector format of tests/vectors)."""
+    import glob
+    import stem.descriptor.hidden_service as hs
+    with open(os.path.join(descdir, "hostname")) as f:
+        addr = f.read().strip()
+    with open(outfile, "w") as out:
+        out.write("# stem 1.8.1's reading of real tor's descriptors in tests/vectors/hs/realtor/\n"
+                  "# (gen_hs_realtor.py --describe); integers 8-byte big-endian.\n")
+        for path in sorted(glob.glob(os.path.join(descdir, "desc-*.txt"))):
+            text = open(path, "rb").read()
+            d = hs.HiddenServiceDescriptorV3(text, validate=True)
+            inner = d.decrypt(addr)
+            rec = [("file", os.path.basename(path).encode()),
+                   ("revision_counter", d.revision_counter.to_bytes(8, "big")),
+                   ("lifetime", d.lifetime.to_bytes(8, "big")),
+                   ("blinded_pk", d.signing_cert.signing_key()),
+                   ("signing_pk", d.signing_cert.key),
+                   ("n_intro_points", len(inner.introduction_points).to_bytes(8, "big"))]
+            for i, ip in enumerate(inner.introduction_points):
+                rec += [("ip%d_link_specifiers" % i,
+                         bytes([len(ip.link_specifiers)]) + b"".join(l.pack() for l in ip.link_specifiers)),
+                        ("ip%d_onion_key" % i, base64.b64decode(ip.onion_key_raw)),
+                        ("ip%d_auth_key" % i, ip.auth_key_cert.key),
+                        ("ip%d_enc_key" % i, base64.b64decode(ip.enc_key_raw))]
+            out.write("\n")
+            for k, v in rec:
+                out.write("%s = %s\n" % (k, v.hex()))
+
+
 def main():
+    if sys.argv[1] == "--describe":
+        return describe(sys.argv[2], sys.argv[3])
+    if sys.argv[1] == "--convert":
+        return convert(sys.argv[2], sys.argv[3])
     out = os.path.abspath(sys.argv[1])
     minutes = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
     os.makedirs(out, exist_ok=True)
@@ -106,7 +255,7 @@ def main():
                     ctrls["client0"].msg("HSFETCH %s" % onion)
                 except Exception as e:
                     print("HSFETCH failed: %s" % e, file=sys.stderr)
-            time.sleep(10)
+            time.sleep(1)
         for c in ctrls.values():
             c.close()
     finally:
