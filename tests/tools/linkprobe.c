@@ -4,12 +4,16 @@
  *   linkprobe [-v] [--timeout SECS] [--rsa-id HEX] [--capture DIR] ADDR PORT
  *
  * Prints "rsa-id <40 hex>", "ed25519-id <base64, unpadded>" and
- * "link-proto <n>" and exits 0 once the channel is open; exits 1 on any
- * failure. --capture writes the peer's raw CERTS payload (certs.bin) and
+ * "link-proto <n>" once the channel is open. Then, to prove the relay
+ * accepted our side of the handshake and that cells flow both ways, it
+ * sends CREATE_FAST on a fresh circuit id, expects CREATED_FAST on that
+ * circuit ("circuit created-fast <circ id hex>"), sends DESTROY, closes the
+ * channel and exits 0. Exits 1 on any failure. --capture writes the peer's raw CERTS payload (certs.bin) and
  * TLS certificate (tls_cert.der) into DIR, for test fixtures. */
 #include "orconfig.h"
 
 #include "core/or/channel_tls.h"
+#include "lib/crypt/crypto_util.h"
 #include "lib/encoding/base16.h"
 #include "lib/encoding/base64.h"
 #include "lib/log/log.h"
@@ -24,6 +28,7 @@ typedef struct probe_t {
   struct event_base *base;
   const char *capture_dir;
   int exit_status;
+  uint32_t circ_id;
 } probe_t;
 
 static int
@@ -54,6 +59,8 @@ capture(const channel_t *chan, const char *dir)
   return 0;
 }
 
+static void send_create_fast(channel_t *chan, probe_t *probe);
+
 static void
 on_open(channel_t *chan, void *arg)
 {
@@ -66,9 +73,55 @@ on_open(channel_t *chan, void *arg)
   printf("rsa-id %s\ned25519-id %s\nlink-proto %d\n", hex, b64,
          channel_link_proto(chan));
   fflush(stdout);
-  probe->exit_status = 0;
-  if (probe->capture_dir && capture(chan, probe->capture_dir) < 0)
-    probe->exit_status = 1;
+  if (probe->capture_dir && capture(chan, probe->capture_dir) < 0) {
+    channel_close(chan);
+    return;
+  }
+  send_create_fast(chan, probe);
+}
+
+static void
+send_create_fast(channel_t *chan, probe_t *probe)
+{
+  cell_t cell;
+  memset(&cell, 0, sizeof(cell));
+  probe->circ_id = channel_circ_attach(chan, probe);
+  if (!probe->circ_id) {
+    fprintf(stderr, "linkprobe: no circuit id\n");
+    channel_close(chan);
+    return;
+  }
+  cell.circ_id = probe->circ_id;
+  cell.command = CELL_CREATE_FAST;
+  /* X: 20 random bytes (tor-spec 5.1.5); the keys are not needed here. */
+  if (crypto_rand_bytes(cell.payload, DIGEST_LEN) < 0 ||
+      channel_send_cell(chan, &cell) < 0) {
+    channel_close(chan);
+    return;
+  }
+}
+
+static void
+on_cell(channel_t *chan, cell_t *cell, void *circ, void *arg)
+{
+  probe_t *probe = arg;
+  cell_t destroy;
+  if (circ != probe || cell->circ_id != probe->circ_id)
+    return;
+  if (cell->command != CELL_CREATED_FAST) {
+    fprintf(stderr, "linkprobe: got cell %u instead of CREATED_FAST\n",
+            (unsigned)cell->command);
+    channel_close(chan);
+    return;
+  }
+  printf("circuit created-fast %08x\n", (unsigned)cell->circ_id);
+  fflush(stdout);
+  memset(&destroy, 0, sizeof(destroy));
+  destroy.circ_id = probe->circ_id;
+  destroy.command = CELL_DESTROY;   /* reason 0: none */
+  channel_circ_detach(chan, probe->circ_id);
+  if (channel_send_cell(chan, &destroy) == 0)
+    probe->exit_status = 0;
   channel_close(chan);
 }
 
@@ -93,8 +146,8 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-  probe_t probe = { NULL, NULL, 1 };
-  channel_handlers_t h = { on_open, NULL, NULL, on_closed };
+  probe_t probe = { NULL, NULL, 1, 0 };
+  channel_handlers_t h = { on_open, on_cell, NULL, on_closed };
   uint8_t rsa_id[DIGEST_LEN];
   int have_rsa = 0, verbose = 0, i;
   long timeout = 60;

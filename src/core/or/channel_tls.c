@@ -50,6 +50,7 @@ struct channel_t {
   struct event *read_ev, *write_ev, *timer_ev, *free_ev;
   buf_t *inbuf, *outbuf;
   int flush_wants_read;   /* SSL_write needs the socket readable */
+  int half_closed;        /* closing: our side is shut, awaiting the peer's */
   int read_wants_write;   /* SSL_read needs the socket writable */
   link_handshake_t *hs;
   tor_x509_cert_t *peer_cert;
@@ -162,8 +163,9 @@ channel_finish(channel_t *chan, channel_close_reason_t reason)
     event_free(chan->timer_ev);
   chan->read_ev = chan->write_ev = chan->timer_ev = NULL;
   if (chan->ssl) {
-    if (reason == CHANNEL_CLOSE_REQUESTED)
-      SSL_shutdown(chan->ssl);
+    if (reason == CHANNEL_CLOSE_REQUESTED && !chan->half_closed)
+      (void)SSL_shutdown(chan->ssl);
+    ERR_clear_error();
     SSL_free(chan->ssl);
     chan->ssl = NULL;
   }
@@ -311,12 +313,32 @@ channel_do_read(channel_t *chan)
                    : CHANNEL_CLOSE_HANDSHAKE_FAILED);
     break;
   case BUF_IO_ERROR:
-    log_info(LD_CHANNEL, "Read from %s failed: %s", chan->desc,
-             channel_tls_error_str());
+    /* While closing, a peer that hangs up without close_notify is normal. */
+    if (chan->state != CH_CLOSING)
+      log_info(LD_CHANNEL, "Read from %s failed: %s", chan->desc,
+               channel_tls_error_str());
+    ERR_clear_error();
     channel_finish(chan, chan->state == CH_CLOSING ? CHANNEL_CLOSE_REQUESTED
                    : CHANNEL_CLOSE_TLS_ERROR);
     break;
   }
+}
+
+/* Everything queued has been written on a closing channel: send TLS
+ * close_notify and a TCP FIN, then wait (reading and discarding) for the
+ * peer to close its side. Closing the socket at once would make the kernel
+ * answer unread incoming bytes with a reset, and the peer could lose our
+ * last cells. */
+static void
+channel_half_close(channel_t *chan)
+{
+  if (chan->half_closed)
+    return;
+  chan->half_closed = 1;
+  ERR_clear_error();
+  (void)SSL_shutdown(chan->ssl);  /* best effort; non-blocking */
+  ERR_clear_error();
+  (void)shutdown(chan->fd, SHUT_WR);
 }
 
 static void
@@ -326,14 +348,14 @@ channel_do_flush(channel_t *chan)
   chan->flush_wants_read = 0;
   if (buf_datalen(chan->outbuf) == 0) {
     if (chan->state == CH_CLOSING)
-      channel_finish(chan, CHANNEL_CLOSE_REQUESTED);
+      channel_half_close(chan);
     return;
   }
   buf_flush_to_ssl(chan->outbuf, chan->ssl, &st);
   switch (st) {
   case BUF_IO_OK:
     if (chan->state == CH_CLOSING)
-      channel_finish(chan, CHANNEL_CLOSE_REQUESTED);
+      channel_half_close(chan);
     break;
   case BUF_IO_WANT_WRITE:
     event_add(chan->write_ev, NULL);
@@ -735,14 +757,17 @@ channel_close(channel_t *chan)
   struct timeval tv = { CHANNEL_CLOSE_FLUSH_TIMEOUT, 0 };
   if (chan->state == CH_CLOSING || chan->state == CH_CLOSED)
     return;
-  if (chan->state != CH_OPEN || buf_datalen(chan->outbuf) == 0) {
+  if (chan->state != CH_OPEN) {
     channel_finish(chan, CHANNEL_CLOSE_REQUESTED);
     return;
   }
   chan->state = CH_CLOSING;
   event_del(chan->timer_ev);
   event_add(chan->timer_ev, &tv);
-  channel_schedule_flush(chan);
+  if (buf_datalen(chan->outbuf) == 0)
+    channel_half_close(chan);
+  else
+    channel_schedule_flush(chan);
 }
 
 void

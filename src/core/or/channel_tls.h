@@ -15,7 +15,8 @@
  *                                 it reached; called exactly once
  * The channel frees itself after on_closed returns: the pointer must not
  * be used after that. Cells passed to handlers are only valid during the
- * call.
+ * call; a fixed cell is the channel's own scratch copy, which the handler
+ * may modify (relay crypto decrypts in place: no further copy needed).
  *
  * Sending: channel_send_cell packs into the channel's output buffer (no
  * allocation) and arranges one flush per event-loop turn, so a burst of
@@ -52,8 +53,7 @@ const char *channel_close_reason_str(channel_close_reason_t reason);
 
 typedef struct channel_handlers_t {
   void (*on_open)(channel_t *chan, void *arg);
-  void (*on_cell)(channel_t *chan, const cell_t *cell, void *circ,
-                  void *arg);
+  void (*on_cell)(channel_t *chan, cell_t *cell, void *circ, void *arg);
   void (*on_var_cell)(channel_t *chan, const var_cell_t *cell, void *arg);
   void (*on_closed)(channel_t *chan, channel_close_reason_t reason,
                     void *arg);
@@ -106,8 +106,10 @@ void *channel_circ_get(const channel_t *chan, uint32_t circ_id);
 void channel_circ_detach(channel_t *chan, uint32_t circ_id);
 size_t channel_n_circs(const channel_t *chan);
 
-/* Close: write out what is queued (for a few seconds at most), then tear
- * down and call on_closed(CHANNEL_CLOSE_REQUESTED). */
+/* Close: write out what is queued, shut our side of TLS and TCP, and wait
+ * for the peer to close its side (a few seconds at most), then tear down
+ * and call on_closed(CHANNEL_CLOSE_REQUESTED). The channel is no longer
+ * open (nor found by channel_find_by_rsa_id) from this call on. */
 void channel_close(channel_t *chan);
 /* At shutdown: close every channel at once without flushing; each one's
  * on_closed runs and it is freed. */
