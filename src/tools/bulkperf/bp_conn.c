@@ -176,11 +176,13 @@ on_event(evutil_socket_t fd, short what, void *arg)
     return;
   }
   /* PH_SOCKS: read only what is there; the reply may carry payload */
-  uint8_t buf[512];
+  uint8_t buf[sizeof(c->extra)];
   ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
   if (n < 0) {
-    if (errno == EAGAIN || errno == EINTR)
+    if (errno == EAGAIN || errno == EINTR) {
+      rearm(c, EV_READ);
       return;
+    }
     fail_errno(c, "read failed:", errno);
     return;
   }
@@ -227,6 +229,7 @@ on_event(evutil_socket_t fd, short what, void *arg)
     if (ev == BP_SOCKS_EV_MORE)
       break;
   }
+  rearm(c, EV_READ);    /* the event is one-shot: wait for the next reply */
 }
 
 int

@@ -25,7 +25,7 @@ typedef struct bp_conn {
   int64_t t_start, t_socket, t_connect, t_negotiate, t_request, t_response;
   double m_start, m_ready;        /* monotonic */
   uint64_t rbytes, wbytes;        /* bytes on the socket during set-up */
-  uint8_t extra[300];
+  uint8_t extra[512];          /* >= the SOCKS-phase read size */
   size_t nextra;
   bp_conn_cb cb;
   void *arg;

@@ -186,7 +186,7 @@ on_ready(bp_conn_t *c, int ok, const char *err)
   bp_sock_local(x->fd, t->endpointlocal, sizeof(t->endpointlocal));
   t->datarequest = t->response;   /* the source needs no request */
   if (c->nextra) {
-    /* payload that came with the SOCKS reply; never more than 300 bytes */
+    /* payload that came with the SOCKS reply (at most sizeof extra) */
     size_t n = c->nextra;
     if (n > t->filesize)
       n = (size_t)t->filesize;
