@@ -1,0 +1,560 @@
+/* Origin circuits: see circuit.h. */
+#include "orconfig.h"
+#include "core/or/circuit.h"
+#include "core/or/cell.h"
+#include "core/or/channel_tls.h"
+#include "core/crypto/onion_cells.h"
+#include "core/crypto/onion_ntor.h"
+#include "core/crypto/relay_crypto.h"
+#include "core/crypto/relay_msg.h"
+#include "core/crypto/sendme.h"
+#include "lib/crypt/crypto_util.h"
+#include "lib/log/log.h"
+
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+/* DESTROY reasons (tor-spec 5.4); an origin circuit says NONE, so as not to
+ * tell the network why the client gave up. */
+#define DESTROY_REASON_NONE 0
+
+typedef enum {
+  CIRC_WAITING_FOR_CHANNEL,
+  CIRC_BUILDING,
+  CIRC_OPEN,
+  CIRC_CLOSED,
+} circ_state_t;
+
+typedef struct circuit_hop_t {
+  circuit_hop_info_t info;
+  sendme_circ_t sendme;       /* windows toward and from this hop */
+} circuit_hop_t;
+
+struct circuit_t {
+  circuit_t *next, *prev;     /* all_circuits */
+  unsigned log_id;
+  struct event_base *base;
+  circ_state_t state;
+  channel_t *chan;            /* the first hop's; NULL once it is gone */
+  uint32_t circ_id;           /* 0 until attached to chan */
+  circuit_hop_t hops[CIRCUIT_MAX_HOPS];
+  relay_crypto_t *crypto[CIRCUIT_MAX_HOPS]; /* one per open hop */
+  int n_hops;
+  int n_open;
+  onion_ntor_client_state_t ntor;           /* the hop being added */
+  int relay_early_sent;
+  circuit_handlers_t handlers;
+  void *arg;
+  struct event *timeout_event;
+  struct timeval launched_at, built_at;
+};
+
+static circuit_t *all_circuits;
+static size_t n_circuits;
+static unsigned next_log_id = 1;
+
+static void circuit_start_create(circuit_t *circ);
+
+const char *
+circuit_close_reason_str(circuit_close_reason_t reason)
+{
+  switch (reason) {
+    case CIRCUIT_CLOSE_REQUESTED: return "requested";
+    case CIRCUIT_CLOSE_CHANNEL_FAILED: return "channel failed";
+    case CIRCUIT_CLOSE_HANDSHAKE_FAILED: return "handshake failed";
+    case CIRCUIT_CLOSE_DESTROYED: return "destroyed by the relay";
+    case CIRCUIT_CLOSE_TRUNCATED: return "truncated";
+    case CIRCUIT_CLOSE_PROTOCOL: return "protocol violation";
+    case CIRCUIT_CLOSE_TIMEOUT: return "timed out";
+    case CIRCUIT_CLOSE_RESOURCE: return "out of resources";
+  }
+  return "unknown";
+}
+
+/* ---- the circuit list and freeing ---- */
+
+static void
+circuit_unlink(circuit_t *circ)
+{
+  if (circ->prev)
+    circ->prev->next = circ->next;
+  else
+    all_circuits = circ->next;
+  if (circ->next)
+    circ->next->prev = circ->prev;
+  circ->next = circ->prev = NULL;
+  n_circuits--;
+}
+
+static void
+circuit_free_now(circuit_t *circ)
+{
+  for (int i = 0; i < circ->n_open; i++)
+    relay_crypto_free(circ->crypto[i]);
+  onion_ntor_client_clear(&circ->ntor);
+  if (circ->timeout_event)
+    event_free(circ->timeout_event);
+  memwipe(circ, sizeof(*circ));
+  free(circ);
+}
+
+static void
+circuit_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+  (void)fd; (void)what;
+  circuit_free_now(arg);
+}
+
+/* ---- closing ---- */
+
+static void
+circuit_close_impl(circuit_t *circ, circuit_close_reason_t reason, int send_destroy)
+{
+  if (circ->state == CIRC_CLOSED)
+    return;
+  circ->state = CIRC_CLOSED;
+  if (circ->chan && circ->circ_id) {
+    if (send_destroy && channel_is_open(circ->chan)) {
+      cell_t cell;
+      memset(&cell, 0, sizeof(cell));
+      cell.circ_id = circ->circ_id;
+      cell.command = CELL_DESTROY;
+      cell.payload[0] = DESTROY_REASON_NONE;
+      channel_send_cell(circ->chan, &cell);
+    }
+    channel_circ_detach(circ->chan, circ->circ_id);
+  }
+  circ->chan = NULL;
+  if (circ->timeout_event)
+    event_del(circ->timeout_event);
+  circuit_unlink(circ);
+  log_info(LD_CIRC, "Circuit %u closed: %s.", circ->log_id, circuit_close_reason_str(reason));
+  if (circ->handlers.on_closed)
+    circ->handlers.on_closed(circ, reason, circ->arg);
+  /* Free after this loop turn, so callers up the stack may still look. */
+  struct timeval now = { 0, 0 };
+  if (event_base_once(circ->base, -1, EV_TIMEOUT, circuit_free_cb, circ, &now) < 0)
+    circuit_free_now(circ);
+}
+
+void
+circuit_close(circuit_t *circ, circuit_close_reason_t reason)
+{
+  circuit_close_impl(circ, reason, 1);
+}
+
+void
+circuit_close_all(void)
+{
+  while (all_circuits)
+    circuit_close(all_circuits, CIRCUIT_CLOSE_REQUESTED);
+}
+
+size_t
+circuit_count(void)
+{
+  return n_circuits;
+}
+
+/* ---- sending ---- */
+
+/* Encodes, encrypts for hop and queues one relay cell. */
+static int
+send_relay_cell(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
+                const uint8_t *data, size_t len, int early)
+{
+  cell_t cell;
+  if (!circ->chan)
+    return -1;
+  cell.circ_id = circ->circ_id;
+  cell.command = early ? CELL_RELAY_EARLY : CELL_RELAY;
+  if (relay_msg_encode(cell.payload, command, stream_id, data, len) < 0 ||
+      relay_crypto_client_encrypt(circ->crypto, hop, cell.payload) < 0)
+    return -1;
+  if (command == RELAY_COMMAND_DATA &&
+      sendme_circ_data_sent(&circ->hops[hop].sendme,
+                            relay_crypto_last_forward_digest(circ->crypto[hop])) < 0)
+    return -1;
+  if (channel_send_cell(circ->chan, &cell) < 0) {
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    return -1;
+  }
+  return 0;
+}
+
+int
+circuit_send_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
+                   const uint8_t *data, size_t len)
+{
+  if (circ->state != CIRC_OPEN)
+    return -1;
+  if (hop < 0)
+    hop = circ->n_hops - 1;
+  if (hop >= circ->n_open || len > RELAY_DATA_MAX)
+    return -1;
+  if (command == RELAY_COMMAND_DATA && !sendme_circ_can_package(&circ->hops[hop].sendme))
+    return -2;
+  return send_relay_cell(circ, hop, command, stream_id, data, len, 0);
+}
+
+int
+circuit_can_package(const circuit_t *circ)
+{
+  return circ->state == CIRC_OPEN &&
+         sendme_circ_can_package(&circ->hops[circ->n_hops - 1].sendme);
+}
+
+size_t
+circuit_channel_backlog(const circuit_t *circ)
+{
+  return circ->chan ? channel_outbuf_len(circ->chan) : 0;
+}
+
+/* ---- building ---- */
+
+static void
+circuit_note_built(circuit_t *circ)
+{
+  circ->state = CIRC_OPEN;
+  gettimeofday(&circ->built_at, NULL);
+  event_del(circ->timeout_event);
+  log_info(LD_CIRC, "Circuit %u built (%d hops) in %.2f seconds.", circ->log_id,
+           circ->n_hops, circuit_build_seconds(circ));
+  if (circ->handlers.on_built)
+    circ->handlers.on_built(circ, circ->arg);
+}
+
+/* Sends EXTEND2 for the next hop, or reports the circuit built. */
+static void
+circuit_extend_next(circuit_t *circ)
+{
+  if (circ->n_open == circ->n_hops) {
+    circuit_note_built(circ);
+    return;
+  }
+  const circuit_hop_info_t *next = &circ->hops[circ->n_open].info;
+  uint8_t onionskin[NTOR_ONIONSKIN_LEN], body[RELAY_DATA_MAX];
+  extend2_request_t req;
+  memset(&req, 0, sizeof(req));
+  if (inet_pton(AF_INET, next->address, req.ipv4_addr) != 1 ||
+      onion_ntor_client_create(&circ->ntor, next->rsa_id, next->ntor_onion_key, onionskin) < 0) {
+    circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+    return;
+  }
+  req.has_ipv4 = 1;
+  req.ipv4_port = next->or_port;
+  req.has_legacy_id = 1;
+  memcpy(req.legacy_id, next->rsa_id, sizeof(req.legacy_id));
+  if (next->has_ed_id) {
+    req.has_ed25519_id = 1;
+    memcpy(req.ed25519_id, next->ed_id, sizeof(req.ed25519_id));
+  }
+  req.handshake.htype = ONION_HTYPE_NTOR;
+  req.handshake.hlen = NTOR_ONIONSKIN_LEN;
+  req.handshake.hdata = onionskin;
+  int len = extend2_body_encode(body, sizeof(body), &req);
+  if (len < 0 || circ->relay_early_sent >= CIRCUIT_MAX_RELAY_EARLY) {
+    circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+    return;
+  }
+  circ->relay_early_sent++;
+  /* EXTEND2 goes to the last open hop, in a RELAY_EARLY cell. */
+  if (send_relay_cell(circ, circ->n_open - 1, RELAY_COMMAND_EXTEND2, 0, body, (size_t)len, 1) < 0)
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+}
+
+/* A CREATED2 or EXTENDED2 reply for the hop being added. */
+static void
+circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
+{
+  const uint8_t *hdata;
+  uint16_t hlen;
+  uint8_t keys[ONION_NTOR_CIRCUIT_KEY_LEN];
+  if (created2_body_parse(reply, len, &hdata, &hlen) < 0 || hlen != NTOR_REPLY_LEN ||
+      onion_ntor_client_finish(&circ->ntor, hdata, keys, sizeof(keys)) < 0) {
+    log_protocol_warn(LD_PROTOCOL, "Bad ntor reply from hop %d (%s) of circuit %u.",
+                      circ->n_open + 1, circ->hops[circ->n_open].info.nickname, circ->log_id);
+    circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+    return;
+  }
+  onion_ntor_client_clear(&circ->ntor);
+  relay_crypto_t *rc = relay_crypto_new(keys, sizeof(keys));
+  memwipe(keys, sizeof(keys));
+  if (!rc) {
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    return;
+  }
+  circ->crypto[circ->n_open] = rc;
+  sendme_circ_init(&circ->hops[circ->n_open].sendme);
+  circ->n_open++;
+  circuit_extend_next(circ);
+}
+
+static void
+circuit_start_create(circuit_t *circ)
+{
+  const circuit_hop_info_t *first = &circ->hops[0].info;
+  uint8_t onionskin[NTOR_ONIONSKIN_LEN];
+  cell_t cell;
+  circ->circ_id = channel_circ_attach(circ->chan, circ);
+  if (!circ->circ_id) {
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    return;
+  }
+  memset(&cell, 0, sizeof(cell));
+  cell.circ_id = circ->circ_id;
+  cell.command = CELL_CREATE2;
+  onion_handshake_t hs = { ONION_HTYPE_NTOR, NTOR_ONIONSKIN_LEN, onionskin };
+  if (onion_ntor_client_create(&circ->ntor, first->rsa_id, first->ntor_onion_key, onionskin) < 0 ||
+      create2_body_encode(cell.payload, sizeof(cell.payload), &hs) < 0) {
+    circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+    return;
+  }
+  circ->state = CIRC_BUILDING;
+  if (channel_send_cell(circ->chan, &cell) < 0)
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+}
+
+/* ---- receiving ---- */
+
+/* Decrypts the cell in place (the channel lends it to us for the call). */
+static void
+circuit_handle_relay_cell(circuit_t *circ, cell_t *cell)
+{
+  uint8_t *payload = cell->payload;
+  relay_header_t hdr;
+  const uint8_t *data;
+  int hop = relay_crypto_client_decrypt(circ->crypto, circ->n_open, payload);
+  if (hop < 0 || relay_msg_decode(payload, RELAY_PAYLOAD_LEN, &hdr, &data) < 0) {
+    log_protocol_warn(LD_PROTOCOL, "Unrecognized relay cell on circuit %u; closing it.",
+                      circ->log_id);
+    circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+    return;
+  }
+  switch (hdr.command) {
+    case RELAY_COMMAND_DATA: {
+      uint8_t body[SENDME_V1_BODY_LEN];
+      int r = sendme_circ_data_received(&circ->hops[hop].sendme,
+                                        relay_crypto_last_backward_digest(circ->crypto[hop]), body);
+      if (r < 0 || hdr.stream_id == 0 || circ->state != CIRC_OPEN) {
+        log_protocol_warn(LD_PROTOCOL, "Unexpected DATA cell on circuit %u; closing it.",
+                          circ->log_id);
+        circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+        return;
+      }
+      if (r == 1 && send_relay_cell(circ, hop, RELAY_COMMAND_SENDME, 0, body, sizeof(body), 0) < 0)
+        return;
+      break;
+    }
+    case RELAY_COMMAND_SENDME:
+      if (hdr.stream_id != 0)
+        break; /* a stream's: the owner's business */
+      if (sendme_circ_sendme_received(&circ->hops[hop].sendme, data, hdr.length, 1) < 0) {
+        circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+        return;
+      }
+      if (hop == circ->n_hops - 1 && circ->handlers.on_writable)
+        circ->handlers.on_writable(circ, circ->arg);
+      return;
+    case RELAY_COMMAND_EXTENDED2:
+      if (circ->state != CIRC_BUILDING || hop != circ->n_open - 1 || hdr.stream_id != 0) {
+        circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+        return;
+      }
+      circuit_finish_hop(circ, data, hdr.length);
+      return;
+    case RELAY_COMMAND_TRUNCATED:
+      log_info(LD_CIRC, "Circuit %u truncated at hop %d (reason %u).", circ->log_id, hop + 1,
+               hdr.length ? data[0] : 0);
+      circuit_close(circ, CIRCUIT_CLOSE_TRUNCATED);
+      return;
+    case RELAY_COMMAND_DROP:
+    case RELAY_COMMAND_PADDING_NEGOTIATED:
+      return;
+    default:
+      break;
+  }
+  if (circ->state != CIRC_OPEN) {
+    circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+    return;
+  }
+  if (circ->handlers.on_relay)
+    circ->handlers.on_relay(circ, hop, hdr.command, hdr.stream_id, data, hdr.length, circ->arg);
+}
+
+/* ---- channel events ---- */
+
+static void
+chan_on_open(channel_t *chan, void *arg)
+{
+  (void)arg;
+  for (circuit_t *c = all_circuits, *next; c; c = next) {
+    next = c->next;
+    if (c->chan == chan && c->state == CIRC_WAITING_FOR_CHANNEL)
+      circuit_start_create(c);
+  }
+}
+
+static void
+chan_on_cell(channel_t *chan, cell_t *cell, void *circp, void *arg)
+{
+  circuit_t *circ = circp;
+  (void)chan; (void)arg;
+  if (!circ || circ->state == CIRC_CLOSED)
+    return; /* a cell for a circuit we already closed */
+  switch (cell->command) {
+    case CELL_CREATED2:
+      if (circ->state != CIRC_BUILDING || circ->n_open != 0) {
+        circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+        return;
+      }
+      circuit_finish_hop(circ, cell->payload, sizeof(cell->payload));
+      break;
+    case CELL_RELAY:
+    case CELL_RELAY_EARLY:
+      if (circ->n_open == 0) {
+        circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
+        return;
+      }
+      circuit_handle_relay_cell(circ, cell);
+      break;
+    case CELL_DESTROY:
+      log_info(LD_CIRC, "Circuit %u destroyed by its first hop (reason %u).", circ->log_id,
+               cell->payload[0]);
+      circuit_close_impl(circ, CIRCUIT_CLOSE_DESTROYED, 0);
+      break;
+    default:
+      log_protocol_warn(LD_PROTOCOL, "Unexpected cell command %u on circuit %u.",
+                        cell->command, circ->log_id);
+      break;
+  }
+}
+
+static void
+chan_on_closed(channel_t *chan, channel_close_reason_t reason, void *arg)
+{
+  (void)arg;
+  for (circuit_t *c = all_circuits, *next; c; c = next) {
+    next = c->next;
+    if (c->chan != chan)
+      continue;
+    log_info(LD_CIRC, "Circuit %u lost its channel: %s.", c->log_id,
+             channel_close_reason_str(reason));
+    c->chan = NULL;
+    c->circ_id = 0;
+    circuit_close(c, CIRCUIT_CLOSE_CHANNEL_FAILED);
+  }
+}
+
+static const channel_handlers_t circuit_channel_handlers = {
+  chan_on_open, chan_on_cell, NULL, chan_on_closed,
+};
+
+/* ---- launching ---- */
+
+static void
+circuit_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+  circuit_t *circ = arg;
+  (void)fd; (void)what;
+  if (circ->state != CIRC_OPEN)
+    circuit_close(circ, CIRCUIT_CLOSE_TIMEOUT);
+}
+
+static void
+circuit_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+  (void)fd; (void)what;
+  /* The circuit may have been closed (and freed) before this ran: look it
+   * up rather than trusting the pointer. */
+  for (circuit_t *c = all_circuits; c; c = c->next)
+    if (c == arg && c->state == CIRC_WAITING_FOR_CHANNEL && c->chan && channel_is_open(c->chan))
+      circuit_start_create(c);
+}
+
+circuit_t *
+circuit_launch(struct event_base *base, const circuit_hop_info_t *hops, int n_hops,
+               const circuit_handlers_t *handlers, void *arg)
+{
+  if (n_hops < 1 || n_hops > CIRCUIT_MAX_HOPS)
+    return NULL;
+  circuit_t *circ = calloc(1, sizeof(*circ));
+  if (!circ)
+    return NULL;
+  circ->base = base;
+  circ->log_id = next_log_id++;
+  circ->n_hops = n_hops;
+  for (int i = 0; i < n_hops; i++)
+    circ->hops[i].info = hops[i];
+  circ->handlers = *handlers;
+  circ->arg = arg;
+  circ->state = CIRC_WAITING_FOR_CHANNEL;
+  gettimeofday(&circ->launched_at, NULL);
+  circ->timeout_event = evtimer_new(base, circuit_timeout_cb, circ);
+  if (!circ->timeout_event) {
+    free(circ);
+    return NULL;
+  }
+  const circuit_hop_info_t *first = &hops[0];
+  channel_t *chan = channel_find_by_rsa_id(first->rsa_id);
+  if (!chan)
+    chan = channel_tls_connect(base, first->address, first->or_port, first->rsa_id,
+                               first->has_ed_id ? first->ed_id : NULL,
+                               &circuit_channel_handlers, NULL);
+  if (!chan) {
+    event_free(circ->timeout_event);
+    free(circ);
+    return NULL;
+  }
+  circ->chan = chan;
+  circ->next = all_circuits;
+  if (all_circuits)
+    all_circuits->prev = circ;
+  all_circuits = circ;
+  n_circuits++;
+  struct timeval tv = { CIRCUIT_BUILD_TIMEOUT, 0 };
+  evtimer_add(circ->timeout_event, &tv);
+  if (channel_is_open(chan)) {
+    struct timeval now = { 0, 0 };
+    event_base_once(base, -1, EV_TIMEOUT, circuit_kick_cb, circ, &now);
+  }
+  log_info(LD_CIRC, "Launching circuit %u through %d hops, first %s (%s:%u).", circ->log_id,
+           n_hops, first->nickname, first->address, first->or_port);
+  return circ;
+}
+
+/* ---- accessors ---- */
+
+int
+circuit_is_open(const circuit_t *circ)
+{
+  return circ->state == CIRC_OPEN;
+}
+
+int
+circuit_n_hops(const circuit_t *circ)
+{
+  return circ->n_hops;
+}
+
+const circuit_hop_info_t *
+circuit_hop_info(const circuit_t *circ, int hop)
+{
+  return hop >= 0 && hop < circ->n_hops ? &circ->hops[hop].info : NULL;
+}
+
+double
+circuit_build_seconds(const circuit_t *circ)
+{
+  return (double)(circ->built_at.tv_sec - circ->launched_at.tv_sec) +
+         (double)(circ->built_at.tv_usec - circ->launched_at.tv_usec) / 1e6;
+}
+
+unsigned
+circuit_log_id(const circuit_t *circ)
+{
+  return circ->log_id;
+}

@@ -1,0 +1,97 @@
+/* Origin circuits: the client's multi-hop circuits (tor-spec §5). A circuit
+ * opens (or reuses) the TLS channel to its first hop, sends CREATE2 with an
+ * ntor handshake, then extends hop by hop with EXTEND2 in RELAY_EARLY
+ * cells, and afterwards carries relay messages with per-hop relay crypto
+ * and circuit-level flow control (1000/100 windows with authenticated
+ * SENDMEs, proposal 289), answered for the owner:
+ *   on_built(circ)                      every hop is open
+ *   on_relay(circ, hop, cmd, stream, data, len)
+ *                                       a relay message other than the
+ *                                       circuit's own (EXTENDED2, circuit
+ *                                       SENDMEs, DROP): streams' messages
+ *   on_writable(circ)                   the package window reopened
+ *   on_closed(circ, reason)             exactly once; the circuit is freed
+ *                                       after the loop turn that closed it
+ * Nothing allocates per cell: messages are encoded and encrypted in a cell
+ * on the stack and packed straight into the channel's output buffer. */
+#ifndef TOR_CORE_OR_CIRCUIT_H
+#define TOR_CORE_OR_CIRCUIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+typedef struct circuit_t circuit_t;
+
+#define CIRCUIT_MAX_HOPS 8
+/* Seconds a circuit may take to be built. */
+#define CIRCUIT_BUILD_TIMEOUT 60
+/* Tor allows at most 8 RELAY_EARLY cells per circuit. */
+#define CIRCUIT_MAX_RELAY_EARLY 8
+
+/* What is needed to reach and extend to one relay. */
+typedef struct circuit_hop_info_t {
+  char address[64];           /* IPv4 literal */
+  uint16_t or_port;
+  uint8_t rsa_id[20];
+  uint8_t ed_id[32];
+  int has_ed_id;
+  uint8_t ntor_onion_key[32];
+  char nickname[20];          /* for logs */
+} circuit_hop_info_t;
+
+typedef enum {
+  CIRCUIT_CLOSE_REQUESTED = 0,
+  CIRCUIT_CLOSE_CHANNEL_FAILED,   /* the first hop's channel failed or closed */
+  CIRCUIT_CLOSE_HANDSHAKE_FAILED, /* bad CREATED2/EXTENDED2 */
+  CIRCUIT_CLOSE_DESTROYED,        /* the first hop sent DESTROY */
+  CIRCUIT_CLOSE_TRUNCATED,        /* a hop sent TRUNCATED */
+  CIRCUIT_CLOSE_PROTOCOL,         /* unrecognized cell, window overrun, ... */
+  CIRCUIT_CLOSE_TIMEOUT,          /* not built within CIRCUIT_BUILD_TIMEOUT */
+  CIRCUIT_CLOSE_RESOURCE,         /* out of memory, output buffer full */
+} circuit_close_reason_t;
+
+const char *circuit_close_reason_str(circuit_close_reason_t reason);
+
+typedef struct circuit_handlers_t {
+  void (*on_built)(circuit_t *circ, void *arg);
+  void (*on_relay)(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
+                   const uint8_t *data, size_t len, void *arg);
+  void (*on_writable)(circuit_t *circ, void *arg);
+  void (*on_closed)(circuit_t *circ, circuit_close_reason_t reason, void *arg);
+} circuit_handlers_t;
+
+/* Starts building a circuit through hops[0..n_hops-1]. handlers is copied.
+ * NULL if it could not even start (bad arguments, no memory, the channel
+ * could not be started); later failures arrive through on_closed. */
+circuit_t *circuit_launch(struct event_base *base, const circuit_hop_info_t *hops,
+                          int n_hops, const circuit_handlers_t *handlers, void *arg);
+
+int circuit_is_open(const circuit_t *circ);
+int circuit_n_hops(const circuit_t *circ);
+const circuit_hop_info_t *circuit_hop_info(const circuit_t *circ, int hop);
+/* Seconds from launch to built (valid once built). */
+double circuit_build_seconds(const circuit_t *circ);
+/* A number for logs, unique in this process. */
+unsigned circuit_log_id(const circuit_t *circ);
+
+/* Sends a relay message to hop (-1: the last hop). A DATA message takes
+ * one cell of the circuit's package window toward that hop: returns -2
+ * (nothing sent) when the window is closed; wait for on_writable. Returns
+ * 0, or -1 when the circuit is not open or the channel refused the cell. */
+int circuit_send_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
+                       const uint8_t *data, size_t len);
+/* Whether a DATA cell toward the last hop may be sent now. */
+int circuit_can_package(const circuit_t *circ);
+/* Bytes queued on the first hop's channel, for pacing. */
+size_t circuit_channel_backlog(const circuit_t *circ);
+
+/* Closes the circuit: sends DESTROY if the channel is up, calls on_closed
+ * (unless already closed) and frees it after this loop turn. */
+void circuit_close(circuit_t *circ, circuit_close_reason_t reason);
+/* At shutdown: closes every circuit (on_closed runs for each). */
+void circuit_close_all(void);
+/* How many circuits exist (open or building). */
+size_t circuit_count(void);
+
+#endif

@@ -1,0 +1,264 @@
+/* Client streams: see stream.h. */
+#include "orconfig.h"
+#include "core/or/stream.h"
+#include "core/crypto/relay_msg.h"
+#include "core/crypto/sendme.h"
+#include "lib/crypt/crypto_util.h"
+#include "lib/log/log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { STREAM_CONNECTING, STREAM_OPEN } stream_state_t;
+
+struct stream_t {
+  stream_t *next, *prev;      /* all_streams */
+  circuit_t *circ;
+  uint16_t id;
+  stream_state_t state;
+  int package_window;
+  int deliver_window;
+  int consumer_blocked;
+  stream_handlers_t handlers;
+  void *arg;
+};
+
+/* Few streams per process for a client; a list is enough for lookups. */
+static stream_t *all_streams;
+
+static void
+stream_unlink(stream_t *s)
+{
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    all_streams = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+}
+
+static void
+stream_free(stream_t *s)
+{
+  stream_unlink(s);
+  free(s);
+}
+
+static stream_t *
+stream_find(const circuit_t *circ, uint16_t id)
+{
+  for (stream_t *s = all_streams; s; s = s->next)
+    if (s->circ == circ && s->id == id)
+      return s;
+  return NULL;
+}
+
+/* A fresh random stream id, unused on circ. */
+static uint16_t
+pick_stream_id(const circuit_t *circ)
+{
+  for (int tries = 0; tries < 64; tries++) {
+    uint16_t id;
+    crypto_rand_bytes(&id, sizeof(id));
+    if (id != 0 && !stream_find(circ, id))
+      return id;
+  }
+  return 0;
+}
+
+stream_t *
+stream_open(circuit_t *circ, const char *target, const stream_handlers_t *handlers, void *arg)
+{
+  uint8_t body[RELAY_DATA_MAX];
+  size_t len = 0;
+  if (!circuit_is_open(circ))
+    return NULL;
+  if (target) {
+    size_t tl = strlen(target);
+    /* "ADDRPORT" NUL, then a 4-byte FLAGS field of zero. */
+    if (tl + 1 + 4 > sizeof(body))
+      return NULL;
+    memcpy(body, target, tl + 1);
+    memset(body + tl + 1, 0, 4);
+    len = tl + 1 + 4;
+  }
+  stream_t *s = calloc(1, sizeof(*s));
+  if (!s)
+    return NULL;
+  s->circ = circ;
+  s->id = pick_stream_id(circ);
+  s->state = STREAM_CONNECTING;
+  s->package_window = STREAMWINDOW_START;
+  s->deliver_window = STREAMWINDOW_START;
+  s->handlers = *handlers;
+  s->arg = arg;
+  if (!s->id || circuit_send_relay(circ, -1, target ? RELAY_COMMAND_BEGIN : RELAY_COMMAND_BEGIN_DIR,
+                                   s->id, body, len) < 0) {
+    free(s);
+    return NULL;
+  }
+  s->next = all_streams;
+  if (all_streams)
+    all_streams->prev = s;
+  all_streams = s;
+  return s;
+}
+
+size_t
+stream_sendable(const stream_t *s)
+{
+  if (s->state != STREAM_OPEN || s->package_window <= 0 || !circuit_can_package(s->circ))
+    return 0;
+  return (size_t)s->package_window * RELAY_DATA_MAX;
+}
+
+long
+stream_send(stream_t *s, const uint8_t *data, size_t len)
+{
+  size_t taken = 0;
+  if (s->state != STREAM_OPEN)
+    return -1;
+  while (taken < len && s->package_window > 0) {
+    size_t chunk = len - taken < RELAY_DATA_MAX ? len - taken : RELAY_DATA_MAX;
+    int r = circuit_send_relay(s->circ, -1, RELAY_COMMAND_DATA, s->id, data + taken, chunk);
+    if (r == -2)
+      break;       /* the circuit window is closed */
+    if (r < 0)
+      return taken ? (long)taken : -1;
+    s->package_window--;
+    taken += chunk;
+  }
+  return (long)taken;
+}
+
+/* Sends stream SENDMEs while the deliver window is low and the owner can
+ * take more. */
+static void
+stream_maybe_send_sendme(stream_t *s)
+{
+  while (!s->consumer_blocked &&
+         s->deliver_window <= STREAMWINDOW_START - STREAMWINDOW_INCREMENT) {
+    if (circuit_send_relay(s->circ, -1, RELAY_COMMAND_SENDME, s->id, NULL, 0) < 0)
+      return;
+    s->deliver_window += STREAMWINDOW_INCREMENT;
+  }
+}
+
+void
+stream_set_consumer_blocked(stream_t *s, int blocked)
+{
+  s->consumer_blocked = blocked;
+  if (!blocked)
+    stream_maybe_send_sendme(s);
+}
+
+void
+stream_close(stream_t *s, uint8_t reason)
+{
+  if (circuit_is_open(s->circ))
+    circuit_send_relay(s->circ, -1, RELAY_COMMAND_END, s->id, &reason, 1);
+  stream_free(s);
+}
+
+circuit_t *
+stream_circuit(const stream_t *s)
+{
+  return s->circ;
+}
+
+uint16_t
+stream_id(const stream_t *s)
+{
+  return s->id;
+}
+
+size_t
+stream_count_on_circuit(const circuit_t *circ)
+{
+  size_t n = 0;
+  for (stream_t *s = all_streams; s; s = s->next)
+    n += s->circ == circ;
+  return n;
+}
+
+static void
+stream_end(stream_t *s, uint8_t reason)
+{
+  if (s->handlers.on_end)
+    s->handlers.on_end(s, reason, s->arg);
+  stream_free(s);
+}
+
+void
+stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
+                     const uint8_t *data, size_t len)
+{
+  stream_t *s = stream_find(circ, id);
+  if (!s) {
+    /* Cells for a stream we closed may still be in flight. */
+    log_debug(LD_EDGE, "Relay %s for unknown stream %u on circuit %u.",
+              relay_command_name(command), id, circuit_log_id(circ));
+    return;
+  }
+  switch (command) {
+    case RELAY_COMMAND_CONNECTED:
+      if (s->state != STREAM_CONNECTING) {
+        log_protocol_warn(LD_PROTOCOL, "Unexpected CONNECTED on stream %u.", id);
+        return;
+      }
+      s->state = STREAM_OPEN;
+      if (s->handlers.on_connected)
+        s->handlers.on_connected(s, s->arg);
+      return;
+    case RELAY_COMMAND_DATA:
+      if (--s->deliver_window < 0) {
+        log_protocol_warn(LD_PROTOCOL, "Stream %u overran its window; closing it.", id);
+        stream_close(s, END_REASON_TORPROTOCOL);
+        return;
+      }
+      if (s->handlers.on_data)
+        s->handlers.on_data(s, data, len, s->arg);
+      /* The handler may have closed the stream. */
+      if (stream_find(circ, id) == s)
+        stream_maybe_send_sendme(s);
+      return;
+    case RELAY_COMMAND_SENDME:
+      s->package_window += STREAMWINDOW_INCREMENT;
+      if (s->package_window > STREAMWINDOW_START) {
+        log_protocol_warn(LD_PROTOCOL, "Stream %u got an unexpected SENDME; closing it.", id);
+        stream_close(s, END_REASON_TORPROTOCOL);
+        return;
+      }
+      if (s->handlers.on_writable && circuit_can_package(circ))
+        s->handlers.on_writable(s, s->arg);
+      return;
+    case RELAY_COMMAND_END:
+      stream_end(s, relay_end_reason(data, len));
+      return;
+    default:
+      log_protocol_warn(LD_PROTOCOL, "Unexpected relay %s on stream %u.",
+                        relay_command_name(command), id);
+      return;
+  }
+}
+
+void
+stream_circuit_writable(circuit_t *circ)
+{
+  for (stream_t *s = all_streams, *next; s; s = next) {
+    next = s->next;
+    if (s->circ == circ && s->state == STREAM_OPEN && s->package_window > 0 &&
+        s->handlers.on_writable)
+      s->handlers.on_writable(s, s->arg);
+  }
+}
+
+void
+stream_circuit_closed(circuit_t *circ)
+{
+  for (stream_t *s = all_streams, *next; s; s = next) {
+    next = s->next;
+    if (s->circ == circ)
+      stream_end(s, END_REASON_DESTROY);
+  }
+}
