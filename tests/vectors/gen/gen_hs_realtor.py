@@ -11,7 +11,9 @@ period is 24 * 20 s = 8 minutes and its rotation offset 12 * 20 s =
 4 minutes), then for MINUTES (default 20) records:
 
   events.txt    one line per control event of hs0 and client0:
-                "<unix time> <node> <event line>"; HS_DESC UPLOAD lines
+                "<unix time> <node> <event line>", in the order tor sent
+                them (NEWCONSENSUS only as "<time> <node> NEWCONSENSUS");
+                HS_DESC UPLOAD lines
                 (hs0) and REQUESTED lines (client0) give the blinded key and
                 the HSDIR_INDEX of each HSDir that real tor chose.
   state.txt     every second per node: "<unix time> <node> valid-after=...
@@ -36,9 +38,10 @@ turns a capture into the vector file the unit tests read
 (tests/vectors/hs/realtor_ring.txt): one record per HS_DESC UPLOAD
 (role 0, hs0) or REQUESTED (role 1, client0) event with the consensus
 valid-after and SRVs the node reported last before the event (polled
-every second; an event just after a new consensus can carry the previous
-one's: the converter drops events whose node's next report differs from
-the one before the event), the blinded
+every second: the consensus in force at an event is the one the node
+reported first after its last NEWCONSENSUS event; without those, events
+whose node's next report differs from the one before are dropped as
+ambiguous), the blinded
 key, the HSDir's ed25519 id and the HSDIR_INDEX; and one record per relay
 ("relay_ed25519_id", "relay_rsa_id") so the tests can rebuild the ring.
 Uploads of one blinded key within one second form a batch (field
@@ -98,20 +101,31 @@ def convert(capdir, outfile):
         onion = hf.read().strip()[:-len(".onion")]
     recs = []
     batches = {}
+    last_newcons = {}
     for line in open(os.path.join(capdir, "events.txt")):
         f = line.split()
+        if len(f) == 3 and f[2] == "NEWCONSENSUS":
+            last_newcons[f[1]] = float(f[0])
+            continue
         if len(f) < 9 or f[3] != "HS_DESC" or f[4] not in ("UPLOAD", "REQUESTED"):
             continue
         t, node, action = float(f[0]), f[1], f[4]
         hsdir = f[7].split("~")[0].lstrip("$")
         bkey = f[8]
         idx = [x for x in f if x.startswith("HSDIR_INDEX=")]
-        st = state_before(t, node)
-        after = state_after(t, node)
-        if not idx or st is None or hsdir not in relays:
+        if not idx or hsdir not in relays:
             continue
-        if after is not None and after[2:] != st[2:]:
-            continue  # the consensus changed around the event: ambiguous
+        if node in last_newcons:
+            # the consensus in force: the first report after the node
+            # announced its latest consensus (the event stream is ordered)
+            st = state_after(last_newcons[node], node)
+        else:
+            st = state_before(t, node)
+            after = state_after(t, node)
+            if after is not None and after[2:] != st[2:]:
+                continue  # the consensus changed around the event: ambiguous
+        if st is None:
+            continue
         role = 0 if action == "UPLOAD" else 1
         # only hs0's own uploads and client0's fetches of hs0
         if (role == 0 and node != "hs0") or (role == 1 and f[5] != onion):
@@ -223,7 +237,9 @@ def main():
             def on_event(ev, name=name):
                 with lock:
                     t = time.time()
-                    if ev.type == "HS_DESC_CONTENT":
+                    if ev.type == "NEWCONSENSUS":
+                        events.write("%.3f %s NEWCONSENSUS\n" % (t, name))
+                    elif ev.type == "HS_DESC_CONTENT":
                         ndesc[0] += 1
                         path = os.path.join(out, "desc-%d.txt" % ndesc[0])
                         with open(path, "w") as df:
@@ -233,7 +249,8 @@ def main():
                     else:
                         events.write("%.3f %s %s\n" % (t, name, ev.raw_content().strip()))
                     events.flush()
-            c.add_event_listener(on_event, EventType.HS_DESC, EventType.HS_DESC_CONTENT)
+            c.add_event_listener(on_event, EventType.HS_DESC, EventType.HS_DESC_CONTENT,
+                                 EventType.NEWCONSENSUS)
 
         deadline = time.time() + minutes * 60
         last_fetch = 0
