@@ -1,8 +1,8 @@
-/* Fuzz the v3 descriptor parser: the outer layer as an HSDir parses it,
- * then (for inputs that pass, e.g. from the seed corpus) both decryption
- * layers and the inner parse with a fixed identity key. Also the
- * certificate parser and the tokenizer on raw input, and the layer
- * decryptor on raw bytes.
+/* Fuzz the v3 descriptor parsers with each input: the outer layer as an
+ * HSDir parses it, then (for inputs that pass, e.g. the seed corpus) both
+ * decryption layers with a fixed identity key; the middle and inner layer
+ * parsers directly on the input as plaintext; the certificate parser, the
+ * tokenizer and the layer decryptor on raw bytes.
  * FUZZ_EXTRA_SOURCES: src/feature/hs/hs_cert.c src/feature/hs/hs_desc_layer.c src/feature/hs/hs_descriptor.c src/feature/hs/hs_docparse.c src/feature/hs/hs_keys.c
  */
 #include "orconfig.h"
@@ -44,6 +44,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)hs_cert_parse(&cert, data, size);
   while (hs_doc_next((const char *)data, size, &pos, &item) == 1)
     ;
+  d = calloc(1, sizeof(*d));
+  if (d) {
+    uint8_t *blob = hs_desc_parse_middle_layer(d, (const char *)data, size,
+                                               &len, &err);
+    free(blob);
+    memset(d->signing_pk, 0x42, 32);
+    (void)hs_desc_parse_inner_layer(d, (const char *)data, size, &err);
+    hs_desc_free(d);
+  }
   memset(&lk, 0, sizeof(lk));
   plain = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, data, size,
                                 &len);

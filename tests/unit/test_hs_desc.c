@@ -13,6 +13,7 @@
 #include "feature/hs/hs_cert.h"
 #include "feature/hs/hs_desc_layer.h"
 #include "feature/hs/hs_descriptor.h"
+#include "feature/hs/hs_docparse.h"
 #include "feature/hs/hs_keys.h"
 #include "lib/crypt/ed25519.h"
 
@@ -308,4 +309,44 @@ UNITTEST(hs_desc, real_tor_descriptors)
     free(doc);
   }
   vecfile_free(vf);
+}
+
+UNITTEST(hs_desc, tokenizer)
+{
+  static const char doc[] =
+    "a 1  2\n"
+    "b\n"
+    "-----BEGIN X Y-----\n"
+    "AAAA\n"
+    "-----END X Y-----\n"
+    "c last";
+  hs_doc_item_t it;
+  size_t pos = 0;
+
+  UT_EQ_INT(hs_doc_next(doc, strlen(doc), &pos, &it), 1);
+  UT_ASSERT(hs_doc_kw_is(&it, "a"));
+  UT_EQ_INT(it.n_args, 2);
+  UT_EQ_INT(it.arg_lens[1], 1);
+  UT_EQ_INT(it.args[1][0], '2');
+  UT_ASSERT(it.obj == NULL);
+  UT_EQ_INT(hs_doc_next(doc, strlen(doc), &pos, &it), 1);
+  UT_ASSERT(hs_doc_kw_is(&it, "b"));
+  UT_ASSERT(hs_doc_obj_is(&it, "X Y"));
+  UT_EQ_INT(it.obj_len, strlen("-----BEGIN X Y-----\nAAAA\n-----END X Y-----"));
+  UT_EQ_INT(hs_doc_next(doc, strlen(doc), &pos, &it), 1);
+  UT_ASSERT(hs_doc_kw_is(&it, "c"));
+  UT_EQ_INT(it.start, strlen(doc) - strlen("c last"));
+  UT_EQ_INT(hs_doc_next(doc, strlen(doc), &pos, &it), 0);
+
+  /* a mismatched END, an unterminated object, an empty keyword */
+  pos = 0;
+  UT_EQ_INT(hs_doc_next("k\n-----BEGIN A-----\n-----END B-----\n", 35, &pos,
+                        &it), -1);
+  pos = 0;
+  UT_EQ_INT(hs_doc_next("k\n-----BEGIN A-----\nAAAA\n", 25, &pos, &it), -1);
+  pos = 0;
+  UT_EQ_INT(hs_doc_next(" k\n", 3, &pos, &it), -1);
+  /* padding ends the document */
+  pos = 0;
+  UT_EQ_INT(hs_doc_next("\0\0", 2, &pos, &it), 0);
 }

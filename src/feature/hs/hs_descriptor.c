@@ -532,9 +532,9 @@ hs_desc_parse_outer(const char *doc, size_t len, const char **err)
 /* ---------------------------------------------------------------------
  * Middle (superencrypted) layer: returns the encrypted blob. */
 
-static uint8_t *
-parse_middle(hs_desc_t *d, const char *text, size_t len, size_t *blob_len,
-             const char **err)
+uint8_t *
+hs_desc_parse_middle_layer(hs_desc_t *d, const char *text, size_t len,
+                           size_t *blob_len, const char **err)
 {
   hs_doc_item_t item;
   size_t pos = 0;
@@ -678,14 +678,17 @@ join_args(const hs_doc_item_t *item)
   return s;
 }
 
-static int
-parse_inner(hs_desc_t *d, const char *text, size_t len, const char **err)
+int
+hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
+                          const char **err)
 {
   hs_doc_item_t item;
   size_t pos = 0;
   unsigned have = IP_ALL;
   int r, have_formats = 0;
 
+  if (d->intro_points)
+    FAIL("the descriptor already has introduction points");
   d->intro_points = calloc(HS_DESC_MAX_INTRO_POINTS,
                            sizeof(*d->intro_points));
   if (!d->intro_points)
@@ -751,17 +754,18 @@ hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32],
   if (!middle)
     FAIL("superencrypted layer: bad MAC (wrong service?)");
   /* The text ends at the padding. */
-  blob = parse_middle(d, (const char *)middle,
-                      strnlen((const char *)middle, middle_len), &blob_len,
-                      err);
+  blob = hs_desc_parse_middle_layer(d, (const char *)middle,
+                                    strnlen((const char *)middle, middle_len),
+                                    &blob_len, err);
   if (!blob)
     goto fail;
   inner = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, blob, blob_len,
                                 &inner_len);
   if (!inner)
     FAIL("encrypted layer: bad MAC (client authorization?)");
-  if (parse_inner(d, (const char *)inner,
-                  strnlen((const char *)inner, inner_len), err) < 0)
+  if (hs_desc_parse_inner_layer(d, (const char *)inner,
+                                strnlen((const char *)inner, inner_len),
+                                err) < 0)
     goto fail;
   ret = 0;
  fail:

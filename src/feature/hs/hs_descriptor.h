@@ -105,4 +105,16 @@ hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, const char **err);
 int hs_desc_decrypt(hs_desc_t *desc, const uint8_t identity_pk[32],
                     const char **err);
 
+/* The two decrypted layers' parsers that hs_desc_decrypt uses, for the
+ * fuzzer and for tools that re-encrypt layers (OnionBalance). text is the
+ * plaintext up to its padding. The middle parser fills the auth fields and
+ * returns the encrypted blob (malloc'd; *blob_len set) or NULL; the inner
+ * parser fills the inner fields and intro points (certificates checked
+ * against d->signing_pk) of a descriptor that has none yet. */
+uint8_t *hs_desc_parse_middle_layer(hs_desc_t *d, const char *text,
+                                    size_t len, size_t *blob_len,
+                                    const char **err);
+int hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
+                              const char **err);
+
 #endif
