@@ -46,7 +46,7 @@ static const config_var_t option_vars[] = {
       "Log a heartbeat line at notice level this often (0 disables it)."),
   INTVAR("ConnLimit", ConnLimit, "1000", 0, 2147483647, INERT,
          "Minimum number of file descriptors that must be available."),
-  VAR("DisableNetwork", BOOL, DisableNetwork, "0", INERT,
+  VAR("DisableNetwork", BOOL, DisableNetwork, "0", NORELOAD,
       "If 1, make no network connections and accept none."),
   /* Logging */
   VAR("Log", LINELIST, Logs, NULL, 0,
@@ -61,19 +61,20 @@ static const config_var_t option_vars[] = {
   VAR("ProtocolWarnings", BOOL, ProtocolWarnings, "0", 0,
       "If 1, log protocol violations by other parties at warn level instead of info."),
   /* Network and client */
-  VAR("DirAuthority", LINELIST, DirAuthorities, NULL, INERT,
+  VAR("DirAuthority", LINELIST, DirAuthorities, NULL, NORELOAD,
       "\"[nickname] [flags] ADDRESS:DIRPORT FINGERPRINT\": a directory authority to use "
       "instead of the default ones."),
   PORTVAR("SocksPort", SocksPorts, "9050", "127.0.0.1",
-          PORTFLAGS_SOCKS_ALLOWED, PORTFLAGS_SOCKS_DEFAULT, INERT,
+          PORTFLAGS_SOCKS_ALLOWED, PORTFLAGS_SOCKS_DEFAULT, NORELOAD,
           "\"[ADDRESS:]PORT|auto|0|unix:PATH [flags]\": accept SOCKS 4, 4a and 5 "
-          "connections here. IsolateSOCKSAuth is on by default."),
+          "connections here. IsolateClientAddr and IsolateSOCKSAuth are on by default; "
+          "onion addresses and RESOLVE are not supported yet."),
   VAR("Address", LINELIST, Addresses, NULL, INERT,
       "The address (or host name) of this relay."),
-  DBLVAR("PathsNeededToBuildCircuits", PathsNeededToBuildCircuits, "-1", -1, 1, INERT,
+  DBLVAR("PathsNeededToBuildCircuits", PathsNeededToBuildCircuits, "-1", -1, 1, 0,
          "Fraction of possible paths whose descriptors must be known before building "
          "circuits; -1 means the consensus decides."),
-  VAR("TestingTorNetwork", BOOL, TestingTorNetwork, "0", NORELOAD | INERT,
+  VAR("TestingTorNetwork", BOOL, TestingTorNetwork, "0", NORELOAD,
       "If 1, adjust defaults for a private test network (needs DirAuthority lines)."),
   /* Control */
   PORTVAR("ControlPort", ControlPorts, NULL, "127.0.0.1",

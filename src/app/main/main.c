@@ -3,7 +3,11 @@
 #include "app/main/main.h"
 #include "app/main/info.h"
 #include "app/config/config.h"
+#include "app/config/statefile.h"
 #include "core/mainloop/mainloop.h"
+#include "core/or/channel_tls.h"
+#include "feature/client/client.h"
+#include "feature/client/socks_port.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
 
@@ -353,6 +357,79 @@ free_events(void)
   sigint_shutdown_timer = heartbeat_timer = owner_timer = NULL;
 }
 
+/* ---- the client role ---- */
+
+static guard_set_t guards;
+static client_config_t client_config;
+static int client_running;
+
+static void
+save_guards(const guard_set_t *g)
+{
+  const or_options_t *options = get_options();
+  statefile_save(options->DataDirectory, g, time(NULL));
+}
+
+static void
+client_fatal(void)
+{
+  mainloop_exit(1);
+}
+
+/* Opens the SocksPorts and starts bootstrapping. Returns 0, or -1 when a
+ * listener could not be opened (tor exits then too). */
+static int
+start_client(const or_options_t *options)
+{
+  if (options->DisableNetwork) {
+    log_notice(LD_GENERAL, "DisableNetwork is set: not connecting to the network.");
+    return 0;
+  }
+  memset(&client_config, 0, sizeof(client_config));
+  for (const config_line_t *l = options->DirAuthorities; l; l = l->next) {
+    char err[256];
+    if (client_config.n_authorities < CLIENT_MAX_AUTHORITIES &&
+        dir_authority_line_parse(l->value, &client_config.authorities[client_config.n_authorities],
+                                 err, sizeof(err)) == 0)
+      client_config.n_authorities++;
+  }
+  if (client_config.n_authorities == 0) {
+    log_warn(LD_CONFIG, "No DirAuthority lines: this daemon has no built-in directory "
+             "authorities yet, so it will not connect to any network.");
+    return 0;
+  }
+  statefile_load(options->DataDirectory, &guards);
+  client_config.datadir = options->DataDirectory;
+  client_config.paths_needed = options->PathsNeededToBuildCircuits;
+  client_config.distinct_subnets = !options->TestingTorNetwork;
+  client_config.guards = &guards;
+  client_config.save_guards = save_guards;
+  client_config.fatal = client_fatal;
+  if (socks_ports_open(mainloop_get_base(), options->SocksPorts) < 0) {
+    log_err(LD_NET, "Failed to bind one of the listener ports.");
+    return -1;
+  }
+  if (client_start(mainloop_get_base(), &client_config) < 0) {
+    socks_ports_close();
+    return -1;
+  }
+  client_running = 1;
+  return 0;
+}
+
+static void
+stop_client(void)
+{
+  if (!client_running)
+    return;
+  socks_ports_close();
+  client_stop();
+  channel_close_all_now();
+  save_guards(&guards);
+  statefile_free_all();
+  client_running = 0;
+}
+
 /* ---- main ---- */
 
 static int
@@ -385,8 +462,11 @@ run_tor(void)
     goto done;
   started_at = time(NULL);
   schedule_periodic_events(options);
+  if (start_client(options) < 0)
+    goto done;
   status = mainloop_run() == 0 ? 0 : 1;
 done:
+  stop_client();
   free_events();
   remove_pidfile();
   mainloop_free();

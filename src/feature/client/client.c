@@ -1,0 +1,577 @@
+/* The client role: see client.h. */
+#include "orconfig.h"
+#include "feature/client/client.h"
+#include "core/mainloop/bootstrap.h"
+#include "core/or/stream.h"
+#include "feature/dirclient/dirfetch.h"
+#include "feature/dirclient/dirstate.h"
+#include "feature/dirparse/protover.h"
+#include "feature/nodelist/path.h"
+#include "lib/log/log.h"
+
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Directory fetch limits. */
+#define MAX_CONSENSUS_SIZE (32u << 20)
+#define MAX_CERTS_SIZE (4u << 20)
+#define MAX_MICRODESC_BATCH 90
+#define MAX_MICRODESCS_SIZE (16u << 20)
+/* Seconds before trying a failed directory fetch again. */
+#define DIR_RETRY_DELAY 5
+/* A circuit used for streams is retired from new streams after this. */
+#define MAX_CIRCUIT_DIRTINESS (10 * 60)
+#define MAX_EXIT_CIRCUITS 64
+#define MAX_CIRCUIT_REQUESTS 256
+#define ISOLATION_KEY_MAX 520
+
+typedef struct exit_circ_t {
+  circuit_t *circ;              /* NULL: slot free */
+  int built;
+  uint16_t port;                /* the port it was chosen for */
+  uint8_t key[ISOLATION_KEY_MAX];
+  size_t key_len;
+  time_t first_used;
+  int is_dir;                   /* a one-hop directory circuit */
+} exit_circ_t;
+
+typedef struct circ_request_t {
+  int used;
+  uint8_t key[ISOLATION_KEY_MAX];
+  size_t key_len;
+  uint16_t port;
+  client_circuit_ready_fn ready;
+  void *arg;
+  int attempts;
+} circ_request_t;
+
+static struct {
+  struct event_base *base;
+  const client_config_t *cfg;
+  dirstate_t dir;
+  int started;
+  int bootstrapped;
+  int enough_dirinfo;
+  dirfetch_t *fetch;            /* the directory fetch under way, if any */
+  struct event *dir_timer;      /* next directory action */
+  exit_circ_t circs[MAX_EXIT_CIRCUITS];
+  circ_request_t requests[MAX_CIRCUIT_REQUESTS];
+  int first_circuit_launched;
+} client;
+
+static void client_dir_step(void);
+static void client_serve_requests(void);
+
+/* ---- small helpers ---- */
+
+static uint64_t
+rng(uint64_t limit)
+{
+  return path_crypto_rng(limit);
+}
+
+static void
+schedule_dir_step(int seconds)
+{
+  struct timeval tv = { seconds, 0 };
+  evtimer_add(client.dir_timer, &tv);
+}
+
+static const dir_authority_t *
+random_authority(void)
+{
+  if (client.cfg->n_authorities == 0)
+    return NULL;
+  return &client.cfg->authorities[rng((uint64_t)client.cfg->n_authorities)];
+}
+
+static void
+hop_from_node(circuit_hop_info_t *h, const node_t *n)
+{
+  struct in_addr a;
+  memset(h, 0, sizeof(*h));
+  a.s_addr = htonl(n->ipv4);
+  inet_ntop(AF_INET, &a, h->address, sizeof(h->address));
+  h->or_port = n->or_port;
+  memcpy(h->rsa_id, n->rsa_id, 20);
+  memcpy(h->ed_id, n->ed_id, 32);
+  h->has_ed_id = n->has_ed_id;
+  memcpy(h->ntor_onion_key, n->ntor_onion_key, 32);
+  snprintf(h->nickname, sizeof(h->nickname), "%s", n->nickname);
+}
+
+/* ---- circuits ---- */
+
+static exit_circ_t *
+find_slot(const circuit_t *circ)
+{
+  for (int i = 0; i < MAX_EXIT_CIRCUITS; i++)
+    if (client.circs[i].circ == circ)
+      return &client.circs[i];
+  return NULL;
+}
+
+static void
+on_circ_built(circuit_t *circ, void *arg)
+{
+  exit_circ_t *slot = find_slot(circ);
+  (void)arg;
+  if (!slot)
+    return;
+  slot->built = 1;
+  const circuit_hop_info_t *first = circuit_hop_info(circ, 0);
+  if (client.cfg->guards && guards_note_success(client.cfg->guards, first->rsa_id, time(NULL)) &&
+      client.cfg->save_guards)
+    client.cfg->save_guards(client.cfg->guards);
+  if (!client.bootstrapped && !slot->is_dir) {
+    bootstrap_note_phase(BOOTSTRAP_AP_HANDSHAKE_DONE);
+    bootstrap_note_phase(BOOTSTRAP_CIRCUIT_CREATE);
+    bootstrap_note_phase(BOOTSTRAP_DONE);
+    client.bootstrapped = 1;
+  }
+  if (slot->is_dir)
+    client_dir_step();
+  else
+    client_serve_requests();
+}
+
+static void
+on_circ_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
+              const uint8_t *data, size_t len, void *arg)
+{
+  (void)hop; (void)arg;
+  stream_circuit_relay(circ, command, stream_id, data, len);
+}
+
+static void
+on_circ_writable(circuit_t *circ, void *arg)
+{
+  (void)arg;
+  stream_circuit_writable(circ);
+}
+
+static void
+on_circ_closed(circuit_t *circ, circuit_close_reason_t reason, void *arg)
+{
+  exit_circ_t *slot = find_slot(circ);
+  (void)arg;
+  stream_circuit_closed(circ);
+  if (!slot)
+    return;
+  if (!slot->built && reason != CIRCUIT_CLOSE_REQUESTED && client.cfg->guards)
+    guards_note_failure(client.cfg->guards, circuit_hop_info(circ, 0)->rsa_id, time(NULL));
+  int was_dir = slot->is_dir;
+  memset(slot, 0, sizeof(*slot));
+  if (was_dir)
+    schedule_dir_step(0);
+  else
+    client_serve_requests();
+}
+
+static const circuit_handlers_t client_circuit_handlers = {
+  on_circ_built, on_circ_relay, on_circ_writable, on_circ_closed,
+};
+
+/* Launches a circuit: one hop to a guard for directory fetches, or three
+ * hops (guard, middle, an exit for port) for streams. */
+static exit_circ_t *
+launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
+{
+  const nodelist_t *nl = client.dir.nodes;
+  exit_circ_t *slot = NULL;
+  if (!nl)
+    return NULL;
+  for (int i = 0; i < MAX_EXIT_CIRCUITS && !slot; i++)
+    if (!client.circs[i].circ)
+      slot = &client.circs[i];
+  if (!slot)
+    return NULL;
+  path_constraints_t pc;
+  memset(&pc, 0, sizeof(pc));
+  pc.distinct_subnets = client.cfg->distinct_subnets;
+  const node_t *guard = guards_choose(client.cfg->guards, nl->nodes, nl->n_nodes, time(NULL));
+  if (!guard)
+    guard = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_GUARD, &nl->weights, &pc, rng);
+  if (!guard)
+    return NULL;
+  circuit_hop_info_t hops[3];
+  int n_hops;
+  hop_from_node(&hops[0], guard);
+  if (is_dir) {
+    n_hops = 1;
+  } else {
+    pc.in_path[pc.n_in_path++] = guard;
+    pc.exit_port = port;
+    const node_t *exit_node = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_EXIT,
+                                               &nl->weights, &pc, rng);
+    if (!exit_node) {
+      log_info(LD_CIRC, "No exit allows port %u.", port);
+      return NULL;
+    }
+    pc.in_path[pc.n_in_path++] = exit_node;
+    const node_t *middle = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_MIDDLE,
+                                            &nl->weights, &pc, rng);
+    if (!middle)
+      return NULL;
+    hop_from_node(&hops[1], middle);
+    hop_from_node(&hops[2], exit_node);
+    n_hops = 3;
+  }
+  if (!client.first_circuit_launched && !is_dir) {
+    client.first_circuit_launched = 1;
+    bootstrap_note_phase(BOOTSTRAP_AP_CONN);
+  }
+  circuit_t *circ = circuit_launch(client.base, hops, n_hops, &client_circuit_handlers, NULL);
+  if (!circ)
+    return NULL;
+  memset(slot, 0, sizeof(*slot));
+  slot->circ = circ;
+  slot->is_dir = is_dir;
+  slot->port = port;
+  if (key_len > sizeof(slot->key))
+    key_len = sizeof(slot->key);
+  memcpy(slot->key, key, key_len);
+  slot->key_len = key_len;
+  return slot;
+}
+
+/* ---- stream circuits for requesters ---- */
+
+static int
+slot_matches(const exit_circ_t *s, const circ_request_t *r, time_t now)
+{
+  if (!s->circ || s->is_dir || s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
+    return 0;
+  if (s->first_used && now - s->first_used > MAX_CIRCUIT_DIRTINESS)
+    return 0;
+  if (!s->built)
+    return 1; /* building; we will see whether its exit fits */
+  const circuit_hop_info_t *exit_hop = circuit_hop_info(s->circ, circuit_n_hops(s->circ) - 1);
+  const node_t *exit_node = client.dir.nodes ? nodelist_find(client.dir.nodes, exit_hop->rsa_id) : NULL;
+  return exit_node && policy_summary_allows_port(&exit_node->exit_policy, r->port);
+}
+
+/* Answers every request that an open circuit can serve, and launches
+ * circuits for those no circuit (open or building) can. */
+static void
+client_serve_requests(void)
+{
+  time_t now = time(NULL);
+  if (!client.enough_dirinfo)
+    return;
+  for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++) {
+    circ_request_t *r = &client.requests[i];
+    if (!r->used)
+      continue;
+    exit_circ_t *open = NULL, *building = NULL;
+    for (int k = 0; k < MAX_EXIT_CIRCUITS; k++) {
+      exit_circ_t *s = &client.circs[k];
+      if (!slot_matches(s, r, now))
+        continue;
+      if (s->built && circuit_is_open(s->circ))
+        open = open ? open : s;
+      else
+        building = building ? building : s;
+    }
+    if (open) {
+      if (!open->first_used)
+        open->first_used = now;
+      circ_request_t done = *r;
+      memset(r, 0, sizeof(*r));
+      done.ready(open->circ, done.arg);
+      continue;
+    }
+    if (building)
+      continue;
+    if (r->attempts >= 3 || !launch_circuit(0, r->port, r->key, r->key_len)) {
+      if (r->attempts < 3 && r->attempts++ < 3 && client.dir.nodes)
+        continue;
+      circ_request_t done = *r;
+      memset(r, 0, sizeof(*r));
+      done.ready(NULL, done.arg);
+      continue;
+    }
+    r->attempts++;
+  }
+}
+
+void
+client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint16_t port,
+                        client_circuit_ready_fn ready, void *arg)
+{
+  for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++) {
+    circ_request_t *r = &client.requests[i];
+    if (r->used)
+      continue;
+    r->used = 1;
+    if (key_len > sizeof(r->key))
+      key_len = sizeof(r->key);
+    memcpy(r->key, isolation_key, key_len);
+    r->key_len = key_len;
+    r->port = port;
+    r->ready = ready;
+    r->arg = arg;
+    r->attempts = 0;
+    client_serve_requests();
+    return;
+  }
+  ready(NULL, arg);
+}
+
+void
+client_cancel_circuit_request(void *arg)
+{
+  for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++)
+    if (client.requests[i].used && client.requests[i].arg == arg)
+      memset(&client.requests[i], 0, sizeof(client.requests[i]));
+}
+
+/* ---- the directory ---- */
+
+static int
+check_required_protocols(void)
+{
+  const consensus_t *c = client.dir.consensus;
+  char missing[256], msg[1024];
+  if (!c || !c->required_client)
+    return 0;
+  if (protover_missing_from_ours(c->required_client, missing, sizeof(missing)) > 0) {
+    protover_refusal_message(msg, sizeof(msg), 1, "client", missing);
+    log_err(LD_GENERAL, "%s", msg);
+    if (client.cfg->fatal)
+      client.cfg->fatal();
+    return -1;
+  }
+  return 0;
+}
+
+static double
+paths_needed(void)
+{
+  double p = client.cfg->paths_needed;
+  return p > 0 ? p : 0.6;
+}
+
+/* After the node list changed: update guards, and maybe move on to
+ * building circuits. */
+static void
+nodes_changed(void)
+{
+  const nodelist_t *nl = client.dir.nodes;
+  if (!nl)
+    return;
+  if (client.cfg->guards &&
+      guards_update(client.cfg->guards, nl->nodes, nl->n_nodes, &nl->weights, time(NULL), rng) &&
+      client.cfg->save_guards)
+    client.cfg->save_guards(client.cfg->guards);
+  if (!client.enough_dirinfo && nodelist_fraction_described(nl) >= paths_needed()) {
+    client.enough_dirinfo = 1;
+    bootstrap_note_phase(BOOTSTRAP_ENOUGH_DIRINFO);
+    /* Build the first circuit now, as tor does, to finish bootstrapping. */
+    static const uint8_t no_key[1] = { 0 };
+    if (!launch_circuit(0, 0, no_key, 0))
+      log_info(LD_CIRC, "Could not launch a first circuit yet.");
+    client_serve_requests();
+  }
+}
+
+/* Where directory fetches go: a one-hop BEGIN_DIR circuit to our first
+ * guard once we have one that is a directory (V2Dir), else an authority's
+ * DirPort. Returns 1 if a fetch started, 0 if we must wait for the
+ * directory circuit, -1 on failure. */
+static int
+start_fetch(const char *path, size_t max, dirfetch_done_fn done)
+{
+  if (client.dir.nodes && client.enough_dirinfo) {
+    for (int i = 0; i < MAX_EXIT_CIRCUITS; i++) {
+      exit_circ_t *s = &client.circs[i];
+      if (!s->circ || !s->is_dir)
+        continue;
+      if (!s->built)
+        return 0;
+      client.fetch = dirfetch_via_circuit(client.base, s->circ, path, max, done, NULL);
+      return client.fetch ? 1 : -1;
+    }
+    if (launch_circuit(1, 0, NULL, 0))
+      return 0;
+  }
+  const dir_authority_t *a = random_authority();
+  if (!a)
+    return -1;
+  client.fetch = dirfetch_via_dirport(client.base, a->address, a->dir_port, path, max, done, NULL);
+  return client.fetch ? 1 : -1;
+}
+
+static void
+on_microdescs(int ok, int status, const uint8_t *body, size_t len, void *arg)
+{
+  (void)status; (void)arg;
+  client.fetch = NULL;
+  if (ok) {
+    int added = dirstate_add_microdescs(&client.dir, (const char *)body, len);
+    log_info(LD_DIR, "Received %d new microdescriptor(s).", added);
+    nodes_changed();
+    client_dir_step();
+  } else {
+    schedule_dir_step(DIR_RETRY_DELAY);
+  }
+}
+
+static void
+on_certs(int ok, int status, const uint8_t *body, size_t len, void *arg)
+{
+  (void)status; (void)arg;
+  client.fetch = NULL;
+  if (ok && dirstate_add_certs(&client.dir, (const char *)body, len) >= 0) {
+    dirstate_consensus_result_t r = dirstate_retry_pending(&client.dir, time(NULL));
+    if (r == DIRSTATE_CONSENSUS_ACCEPTED && check_required_protocols() == 0)
+      nodes_changed();
+  }
+  client_dir_step();
+}
+
+static void
+on_consensus(int ok, int status, const uint8_t *body, size_t len, void *arg)
+{
+  (void)status; (void)arg;
+  client.fetch = NULL;
+  if (!ok) {
+    schedule_dir_step(DIR_RETRY_DELAY);
+    return;
+  }
+  bootstrap_note_phase(BOOTSTRAP_LOADING_STATUS);
+  dirstate_consensus_result_t r = dirstate_offer_consensus(&client.dir, (const char *)body,
+                                                           len, time(NULL));
+  if (r == DIRSTATE_CONSENSUS_ACCEPTED) {
+    if (check_required_protocols() < 0)
+      return;
+    nodes_changed();
+  } else if (r == DIRSTATE_CONSENSUS_REJECTED) {
+    schedule_dir_step(DIR_RETRY_DELAY);
+    return;
+  }
+  client_dir_step();
+}
+
+/* When to fetch the next consensus: a random time in the first half of the
+ * span between fresh-until and valid-until (dir-spec 5.1). */
+static time_t
+next_consensus_fetch_time(void)
+{
+  const consensus_t *c = client.dir.consensus;
+  time_t span = c->valid_until - c->fresh_until;
+  if (span <= 1)
+    return c->fresh_until;
+  return c->fresh_until + (time_t)rng((uint64_t)(span / 2) + 1);
+}
+
+/* Decides the next directory action and starts it. */
+static void
+client_dir_step(void)
+{
+  char path[8192], list[7800];
+  time_t now = time(NULL);
+  if (client.fetch)
+    return;
+  if (client.dir.pending) {
+    dirstate_missing_cert_fps(&client.dir, list, sizeof(list));
+    bootstrap_note_phase(BOOTSTRAP_LOADING_KEYS);
+    snprintf(path, sizeof(path), list[0] ? "/tor/keys/fp/%s" : "/tor/keys/all", list);
+    if (start_fetch(path, MAX_CERTS_SIZE, on_certs) < 0)
+      schedule_dir_step(DIR_RETRY_DELAY);
+    return;
+  }
+  if (!client.dir.consensus || now >= next_consensus_fetch_time()) {
+    if (!client.dir.consensus) {
+      bootstrap_note_phase(BOOTSTRAP_CONN);
+      bootstrap_note_phase(BOOTSTRAP_REQUESTING_STATUS);
+    }
+    int r = start_fetch("/tor/status-vote/current/consensus-microdesc", MAX_CONSENSUS_SIZE,
+                        on_consensus);
+    if (r < 0)
+      schedule_dir_step(DIR_RETRY_DELAY);
+    return;
+  }
+  size_t n = dirstate_missing_microdescs(&client.dir, MAX_MICRODESC_BATCH, list, sizeof(list));
+  if (n > 0) {
+    bootstrap_note_phase(BOOTSTRAP_REQUESTING_DESCRIPTORS);
+    bootstrap_note_phase(BOOTSTRAP_LOADING_DESCRIPTORS);
+    snprintf(path, sizeof(path), "/tor/micro/d/%s", list);
+    if (start_fetch(path, MAX_MICRODESCS_SIZE, on_microdescs) < 0)
+      schedule_dir_step(DIR_RETRY_DELAY);
+    return;
+  }
+  nodes_changed();
+  time_t at = next_consensus_fetch_time();
+  schedule_dir_step(at > now ? (int)(at - now) : 1);
+}
+
+static void
+dir_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+  (void)fd; (void)what; (void)arg;
+  client_dir_step();
+}
+
+/* ---- life ---- */
+
+int
+client_start(struct event_base *base, const client_config_t *config)
+{
+  uint8_t v3[CLIENT_MAX_AUTHORITIES][20];
+  int n = 0;
+  memset(&client, 0, sizeof(client));
+  client.base = base;
+  client.cfg = config;
+  for (int i = 0; i < config->n_authorities && n < CLIENT_MAX_AUTHORITIES; i++)
+    if (config->authorities[i].has_v3_identity)
+      memcpy(v3[n++], config->authorities[i].v3_identity_digest, 20);
+  if (n == 0) {
+    log_err(LD_DIR, "No DirAuthority line with a v3ident: this daemon has no built-in "
+            "directory authorities yet, so it needs DirAuthority lines to bootstrap.");
+    return -1;
+  }
+  dirstate_init(&client.dir, config->datadir, (const uint8_t (*)[20])v3, (size_t)n);
+  client.dir_timer = evtimer_new(base, dir_timer_cb, NULL);
+  if (!client.dir_timer)
+    return -1;
+  client.started = 1;
+  bootstrap_note_phase(BOOTSTRAP_STARTING);
+  if (dirstate_load_caches(&client.dir, time(NULL)) && check_required_protocols() < 0)
+    return -1;
+  if (client.dir.nodes) {
+    bootstrap_note_phase(BOOTSTRAP_LOADING_STATUS);
+    nodes_changed();
+  }
+  schedule_dir_step(0);
+  return 0;
+}
+
+void
+client_stop(void)
+{
+  if (!client.started)
+    return;
+  dirfetch_cancel(client.fetch);
+  client.fetch = NULL;
+  for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++)
+    if (client.requests[i].used) {
+      circ_request_t r = client.requests[i];
+      memset(&client.requests[i], 0, sizeof(r));
+      r.ready(NULL, r.arg);
+    }
+  circuit_close_all();
+  if (client.dir_timer)
+    event_free(client.dir_timer);
+  dirstate_clear(&client.dir);
+  client.started = 0;
+}
+
+int
+client_is_bootstrapped(void)
+{
+  return client.bootstrapped;
+}

@@ -1,0 +1,49 @@
+/* The client role: bootstraps the directory (cached files first, then
+ * downloads from the DirAuthority lines' DirPorts, and over BEGIN_DIR on a
+ * one-hop circuit to a guard once we know the network), keeps it fresh on
+ * tor's schedule, reports tor's bootstrap phases, and hands out 3-hop exit
+ * circuits for streams, one per isolation key, built through our guards. */
+#ifndef TOR_FEATURE_CLIENT_CLIENT_H
+#define TOR_FEATURE_CLIENT_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/or/circuit.h"
+#include "feature/client/guards.h"
+#include "feature/nodelist/dirauth_line.h"
+
+struct event_base;
+
+#define CLIENT_MAX_AUTHORITIES 16
+
+typedef struct client_config_t {
+  const char *datadir;
+  dir_authority_t authorities[CLIENT_MAX_AUTHORITIES];
+  int n_authorities;
+  double paths_needed;          /* PathsNeededToBuildCircuits; -1: 0.6 */
+  int distinct_subnets;         /* 0 in TestingTorNetwork */
+  guard_set_t *guards;          /* loaded by the caller from the state file */
+  /* Called when the guard set changed and should be saved. */
+  void (*save_guards)(const guard_set_t *guards);
+  /* Called when the client cannot go on (e.g. the consensus requires a
+   * protocol we lack); the message was logged at err. */
+  void (*fatal)(void);
+} client_config_t;
+
+/* Starts the client. The config (and the guards it points to) must stay
+ * valid until client_stop. Returns 0 or -1. */
+int client_start(struct event_base *base, const client_config_t *config);
+void client_stop(void);
+int client_is_bootstrapped(void);
+
+/* Calls ready(circ, arg) with an open exit circuit for port whose streams
+ * may share it with other requests of the same isolation key (circ NULL
+ * when none could be built). May call back before returning. */
+typedef void (*client_circuit_ready_fn)(circuit_t *circ, void *arg);
+void client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint16_t port,
+                             client_circuit_ready_fn ready, void *arg);
+/* Forgets a pending request (the requester went away). */
+void client_cancel_circuit_request(void *arg);
+
+#endif

@@ -1,0 +1,467 @@
+/* SocksPort: see socks_port.h. */
+#include "orconfig.h"
+#include "feature/client/socks_port.h"
+#include "feature/client/client.h"
+#include "core/or/stream.h"
+#include "core/crypto/relay_msg.h"
+#include "core/proto/proto_socks.h"
+#include "lib/conf/portspec.h"
+#include "lib/log/log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_LISTENERS 16
+/* Application bytes we queue before holding back stream SENDMEs. */
+#define APP_OUTBUF_HIGH (256 * 1024)
+#define APP_OUTBUF_LOW (64 * 1024)
+
+typedef struct socks_listener_t {
+  struct evconnlistener *listener;
+  port_spec_t spec;
+} socks_listener_t;
+
+typedef enum {
+  SC_HANDSHAKE,
+  SC_WAITING_FOR_CIRCUIT,
+  SC_CONNECTING,
+  SC_OPEN,
+  SC_CLOSING,       /* flushing what is left, then closing */
+} socks_conn_state_t;
+
+typedef struct socks_conn_t {
+  struct socks_conn_t *next, *prev;
+  struct bufferevent *bev;
+  const socks_listener_t *listener;
+  socks_parser_t parser;
+  socks_conn_state_t state;
+  stream_t *stream;
+  char client_addr[64];
+  char target[SOCKS_MAX_HOSTNAME_LEN + 8];
+} socks_conn_t;
+
+static socks_listener_t listeners[MAX_LISTENERS];
+static int n_listeners;
+static socks_conn_t *all_conns;
+
+static void socks_conn_read_cb(struct bufferevent *bev, void *arg);
+
+/* ---- connection life ---- */
+
+static void
+socks_conn_free(socks_conn_t *c)
+{
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    all_conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
+  client_cancel_circuit_request(c);
+  if (c->stream)
+    stream_close(c->stream, END_REASON_DONE);
+  bufferevent_free(c->bev);
+  free(c);
+}
+
+/* Closes once our output to the application has drained. */
+static void
+socks_conn_close_after_flush(socks_conn_t *c)
+{
+  c->state = SC_CLOSING;
+  bufferevent_disable(c->bev, EV_READ);
+  if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+    socks_conn_free(c);
+}
+
+static void
+send_reply(socks_conn_t *c, int ok, uint8_t socks5_rep)
+{
+  uint8_t out[SOCKS_REPLY_MAX];
+  size_t n;
+  if (c->parser.req.version == 4)
+    n = socks4_reply(out, ok ? SOCKS4_GRANTED : SOCKS4_REJECTED, NULL, 0);
+  else
+    n = socks5_reply(out, ok ? SOCKS5_SUCCEEDED : socks5_rep, SOCKS_ADDR_IPV4, NULL, 4, 0);
+  bufferevent_write(c->bev, out, n);
+}
+
+static void
+fail_request(socks_conn_t *c, uint8_t socks5_rep)
+{
+  send_reply(c, 0, socks5_rep);
+  socks_conn_close_after_flush(c);
+}
+
+/* ---- data both ways ---- */
+
+/* Moves application bytes into the stream as far as the windows allow. */
+static void
+pump_app_to_stream(socks_conn_t *c)
+{
+  struct evbuffer *in = bufferevent_get_input(c->bev);
+  size_t avail = evbuffer_get_length(in);
+  while (avail > 0) {
+    size_t room = stream_sendable(c->stream);
+    if (room == 0)
+      break;
+    size_t n = avail < room ? avail : room;
+    if (n > 64 * 1024)
+      n = 64 * 1024;
+    const uint8_t *data = evbuffer_pullup(in, (ev_ssize_t)n);
+    long taken = stream_send(c->stream, data, n);
+    if (taken <= 0)
+      break;
+    evbuffer_drain(in, (size_t)taken);
+    avail -= (size_t)taken;
+  }
+  /* Stop reading while the windows are closed: on_writable resumes. */
+  if (avail > 0)
+    bufferevent_disable(c->bev, EV_READ);
+  else
+    bufferevent_enable(c->bev, EV_READ);
+}
+
+static void
+on_stream_connected(stream_t *s, void *arg)
+{
+  socks_conn_t *c = arg;
+  (void)s;
+  c->state = SC_OPEN;
+  send_reply(c, 1, SOCKS5_SUCCEEDED);
+  log_info(LD_APP, "Stream to %s is open.", safe_str_client(c->target));
+  pump_app_to_stream(c);
+}
+
+static void
+on_stream_data(stream_t *s, const uint8_t *data, size_t len, void *arg)
+{
+  socks_conn_t *c = arg;
+  bufferevent_write(c->bev, data, len);
+  if (evbuffer_get_length(bufferevent_get_output(c->bev)) > APP_OUTBUF_HIGH)
+    stream_set_consumer_blocked(s, 1);
+}
+
+static void
+on_stream_writable(stream_t *s, void *arg)
+{
+  (void)s;
+  pump_app_to_stream(arg);
+}
+
+static void
+on_stream_end(stream_t *s, uint8_t reason, void *arg)
+{
+  socks_conn_t *c = arg;
+  (void)s;
+  c->stream = NULL; /* freed by the stream module */
+  if (c->state == SC_CONNECTING) {
+    log_info(LD_APP, "Stream to %s failed: %s.", safe_str_client(c->target),
+             end_reason_name(reason));
+    fail_request(c, socks5_rep_from_end_reason(reason));
+    return;
+  }
+  socks_conn_close_after_flush(c);
+}
+
+static const stream_handlers_t socks_stream_handlers = {
+  on_stream_connected, on_stream_data, on_stream_writable, on_stream_end,
+};
+
+/* ---- the request ---- */
+
+static void
+on_circuit_ready(circuit_t *circ, void *arg)
+{
+  socks_conn_t *c = arg;
+  if (!circ) {
+    log_info(LD_APP, "No circuit for %s.", safe_str_client(c->target));
+    fail_request(c, SOCKS5_GENERAL_FAILURE);
+    return;
+  }
+  c->stream = stream_open(circ, c->target, &socks_stream_handlers, c);
+  if (!c->stream) {
+    fail_request(c, SOCKS5_GENERAL_FAILURE);
+    return;
+  }
+  c->state = SC_CONNECTING;
+}
+
+/* The bytes that decide which circuits this request may share. */
+static size_t
+isolation_key(const socks_conn_t *c, uint8_t *key, size_t cap)
+{
+  const socks_request_t *r = &c->parser.req;
+  uint32_t flags = c->listener->spec.flags;
+  size_t n = 0;
+#define ADD(p, len)                                                   \
+  do {                                                                \
+    size_t l_ = (len);                                                \
+    if (n + l_ + 2 <= cap) {                                          \
+      key[n++] = (uint8_t)(l_ >> 8);                                  \
+      key[n++] = (uint8_t)l_;                                         \
+      memcpy(key + n, (p), l_);                                       \
+      n += l_;                                                        \
+    }                                                                 \
+  } while (0)
+  ADD(&c->listener, sizeof(c->listener)); /* SessionGroup: per listener */
+  if (flags & PORTFLAG_ISOLATE_CLIENT_ADDR)
+    ADD(c->client_addr, strlen(c->client_addr));
+  if ((flags & PORTFLAG_ISOLATE_SOCKS_AUTH) && r->got_auth) {
+    if (!r->prop351_format0)
+      ADD(r->username, r->username_len);
+    ADD(r->password, r->password_len);
+  }
+  if (flags & PORTFLAG_ISOLATE_DEST_PORT)
+    ADD(&r->port, sizeof(r->port));
+  if (flags & PORTFLAG_ISOLATE_DEST_ADDR)
+    ADD(r->address, strlen(r->address));
+  if (flags & PORTFLAG_ISOLATE_CLIENT_PROTO)
+    ADD(&r->version, 1);
+#undef ADD
+  return n;
+}
+
+static int
+is_onion_address(const char *addr)
+{
+  size_t n = strlen(addr);
+  return n > 6 && !strcasecmp(addr + n - 6, ".onion");
+}
+
+static void
+handle_request(socks_conn_t *c)
+{
+  const socks_request_t *r = &c->parser.req;
+  if (r->command != SOCKS_CMD_CONNECT) {
+    log_info(LD_APP, "SOCKS RESOLVE is not supported yet; refusing it.");
+    fail_request(c, SOCKS5_COMMAND_NOT_SUPPORTED);
+    return;
+  }
+  if (is_onion_address(r->address)) {
+    log_notice(LD_APP, "Connections to onion services are not supported by this client yet.");
+    fail_request(c, SOCKS5_HS_NOT_FOUND);
+    return;
+  }
+  if (r->addr_type == SOCKS_ADDR_IPV6)
+    snprintf(c->target, sizeof(c->target), "[%s]:%u", r->address, r->port);
+  else
+    snprintf(c->target, sizeof(c->target), "%s:%u", r->address, r->port);
+  uint8_t key[600];
+  size_t key_len = isolation_key(c, key, sizeof(key));
+  c->state = SC_WAITING_FOR_CIRCUIT;
+  bufferevent_disable(c->bev, EV_READ);
+  client_get_exit_circuit(key, key_len, r->port, on_circuit_ready, c);
+}
+
+/* Runs the SOCKS handshake over what the application sent so far. */
+static void
+advance_handshake(socks_conn_t *c)
+{
+  struct evbuffer *in = bufferevent_get_input(c->bev);
+  for (;;) {
+    size_t len = evbuffer_get_length(in), consumed = 0;
+    const uint8_t *data = evbuffer_pullup(in, (ev_ssize_t)len);
+    socks_status_t st = socks_parse(&c->parser, data, len, &consumed);
+    if (st == SOCKS_NEED_MORE)
+      return;
+    if (c->parser.reply_len)
+      bufferevent_write(c->bev, c->parser.reply, c->parser.reply_len);
+    evbuffer_drain(in, consumed);
+    if (st == SOCKS_ERROR) {
+      log_info(LD_APP, "Bad SOCKS request from %s; closing.", safe_str_client(c->client_addr));
+      socks_conn_close_after_flush(c);
+      return;
+    }
+    if (st == SOCKS_DONE) {
+      handle_request(c);
+      return;
+    }
+  }
+}
+
+static void
+socks_conn_read_cb(struct bufferevent *bev, void *arg)
+{
+  socks_conn_t *c = arg;
+  (void)bev;
+  if (c->state == SC_HANDSHAKE)
+    advance_handshake(c);
+  else if (c->state == SC_OPEN)
+    pump_app_to_stream(c);
+}
+
+static void
+socks_conn_write_cb(struct bufferevent *bev, void *arg)
+{
+  socks_conn_t *c = arg;
+  size_t left = evbuffer_get_length(bufferevent_get_output(bev));
+  if (c->state == SC_CLOSING && left == 0) {
+    socks_conn_free(c);
+    return;
+  }
+  if (c->stream && left <= APP_OUTBUF_LOW)
+    stream_set_consumer_blocked(c->stream, 0);
+}
+
+static void
+socks_conn_event_cb(struct bufferevent *bev, short events, void *arg)
+{
+  socks_conn_t *c = arg;
+  (void)bev;
+  if (events & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+    /* The application is gone (or closed its side): end the stream. */
+    if (c->stream) {
+      stream_close(c->stream, END_REASON_DONE);
+      c->stream = NULL;
+    }
+    socks_conn_free(c);
+  }
+}
+
+/* ---- listeners ---- */
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+          void *arg)
+{
+  const socks_listener_t *sl = arg;
+  (void)salen;
+  socks_conn_t *c = calloc(1, sizeof(*c));
+  if (!c) {
+    close(fd);
+    return;
+  }
+  c->bev = bufferevent_socket_new(evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+  if (!c->bev) {
+    close(fd);
+    free(c);
+    return;
+  }
+  c->listener = sl;
+  if (sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, c->client_addr, sizeof(c->client_addr));
+  else if (sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, c->client_addr,
+              sizeof(c->client_addr));
+  else
+    snprintf(c->client_addr, sizeof(c->client_addr), "unix");
+  unsigned opts = (sl->spec.flags & PORTFLAG_ISOLATE_SOCKS_AUTH) ? SOCKS_OPT_ISOLATE_AUTH : 0;
+  if (sl->spec.flags & PORTFLAG_PREFER_SOCKS_NO_AUTH)
+    opts |= SOCKS_OPT_PREFER_NO_AUTH;
+  socks_parser_init(&c->parser, opts);
+  c->next = all_conns;
+  if (all_conns)
+    all_conns->prev = c;
+  all_conns = c;
+  bufferevent_setcb(c->bev, socks_conn_read_cb, socks_conn_write_cb, socks_conn_event_cb, c);
+  bufferevent_setwatermark(c->bev, EV_WRITE, APP_OUTBUF_LOW, 0);
+  bufferevent_enable(c->bev, EV_READ);
+}
+
+static int
+open_listener(struct event_base *base, const char *value)
+{
+  char err[512], where[320];
+  socks_listener_t *sl = &listeners[n_listeners];
+  if (port_spec_parse("SocksPort", value, "127.0.0.1", PORTFLAGS_SOCKS_ALLOWED,
+                      PORTFLAGS_SOCKS_DEFAULT, &sl->spec, err, sizeof(err)) < 0) {
+    log_warn(LD_CONFIG, "%s", err);
+    return -1;
+  }
+  if (sl->spec.port == 0)
+    return 0;
+  if (n_listeners >= MAX_LISTENERS) {
+    log_warn(LD_CONFIG, "Too many SocksPort lines (at most %d).", MAX_LISTENERS);
+    return -1;
+  }
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  memset(&ss, 0, sizeof(ss));
+  if (sl->spec.unix_path[0]) {
+    struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+    sun->sun_family = AF_UNIX;
+    snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", sl->spec.unix_path);
+    sslen = sizeof(*sun);
+    unlink(sl->spec.unix_path);
+    snprintf(where, sizeof(where), "%s", sl->spec.unix_path);
+  } else {
+    int port = sl->spec.port == PORTSPEC_AUTO ? 0 : sl->spec.port;
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, sl->spec.address, &sin->sin_addr) == 1) {
+      sin->sin_family = AF_INET;
+      sin->sin_port = htons((uint16_t)port);
+      sslen = sizeof(*sin);
+    } else if (inet_pton(AF_INET6, sl->spec.address, &sin6->sin6_addr) == 1) {
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = htons((uint16_t)port);
+      sslen = sizeof(*sin6);
+    } else {
+      log_warn(LD_CONFIG, "SocksPort address %s is not an IP address.", sl->spec.address);
+      return -1;
+    }
+    snprintf(where, sizeof(where), "%s:%d", sl->spec.address, port);
+  }
+  log_notice(LD_NET, "Opening Socks listener on %s", where);
+  sl->listener = evconnlistener_new_bind(base, accept_cb, sl,
+                                         LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+                                         LEV_OPT_CLOSE_ON_EXEC, -1,
+                                         (struct sockaddr *)&ss, (int)sslen);
+  if (!sl->listener) {
+    log_warn(LD_NET, "Could not bind to %s: %s", where, strerror(errno));
+    return -1;
+  }
+  if (!sl->spec.unix_path[0]) {
+    /* With "auto", say which port we got. */
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof(bound);
+    if (getsockname(evconnlistener_get_fd(sl->listener), (struct sockaddr *)&bound, &blen) == 0) {
+      uint16_t p = bound.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&bound)->sin_port)
+                                              : ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
+      snprintf(where, sizeof(where), "%s:%u", sl->spec.address, p);
+    }
+  }
+  log_notice(LD_NET, "Opened Socks listener connection (ready) on %s", where);
+  n_listeners++;
+  return 1;
+}
+
+int
+socks_ports_open(struct event_base *base, const config_line_t *lines)
+{
+  int opened = 0;
+  for (const config_line_t *l = lines; l; l = l->next) {
+    int r = open_listener(base, l->value);
+    if (r < 0) {
+      socks_ports_close();
+      return -1;
+    }
+    opened += r;
+  }
+  return opened;
+}
+
+void
+socks_ports_close(void)
+{
+  while (all_conns)
+    socks_conn_free(all_conns);
+  for (int i = 0; i < n_listeners; i++) {
+    evconnlistener_free(listeners[i].listener);
+    if (listeners[i].spec.unix_path[0])
+      unlink(listeners[i].spec.unix_path);
+  }
+  n_listeners = 0;
+}

@@ -1,0 +1,21 @@
+/* SocksPort: listeners for applications (TCP or unix sockets, as the
+ * SocksPort lines say), the SOCKS 4/4a/5 handshake (proto_socks), and the
+ * relaying of each application connection over a stream on an exit
+ * circuit from the client (one circuit per isolation key: by default the
+ * client address and the SOCKS username/password, as tor's
+ * IsolateClientAddr and IsolateSOCKSAuth). Logs tor's "Opening Socks
+ * listener on ..." / "Opened Socks listener connection (ready) on ..." lines. */
+#ifndef TOR_FEATURE_CLIENT_SOCKS_PORT_H
+#define TOR_FEATURE_CLIENT_SOCKS_PORT_H
+
+#include "lib/conf/confline.h"
+
+struct event_base;
+
+/* Opens one listener per SocksPort line (port 0 lines are skipped).
+ * Returns the number opened, or -1 (logged) if one could not be. */
+int socks_ports_open(struct event_base *base, const config_line_t *lines);
+/* Closes the listeners and every application connection. */
+void socks_ports_close(void);
+
+#endif
