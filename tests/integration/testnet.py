@@ -17,9 +17,9 @@ Typical use in a test module (tests/integration/test_*.py):
 
 The shared network (3 authorities, 5 exit relays, client0, hs0, all real tor
 unless TESTNET_ROLE_BINARY says otherwise) is started at most once per
-process and stopped at exit, on SIGTERM/SIGHUP/SIGINT (Ctrl-C), and, as a
-last resort, by real tor itself (__OwningControllerProcess) if this process
-dies.  A test that needs its own network uses `with testnet.start(...) as n:`.
+process and stopped at exit, on SIGTERM/SIGHUP/SIGINT (Ctrl-C), and, if this process dies
+without doing so (SIGKILL), by a watchdog process and, as a last resort, by
+real tor itself (__OwningControllerProcess names the watchdog).  A test that needs its own network uses `with testnet.start(...) as n:`.
 
 Environment:
   TESTNET_DIR          directory of the shared network (default: a new /tmp/testnet-*)
@@ -254,6 +254,33 @@ def _stop_all():
             signal.signal(signal.SIGINT, old)
 
 
+_watchdog = None
+
+
+def _watchdog_pid():
+    """Pid of this process's watchdog (started on first use): it stops our
+    networks if this process dies without doing so."""
+    global _watchdog
+    if _watchdog is None or _watchdog.poll() is not None:
+        _watchdog = core.start_watchdog()
+    return _watchdog.pid
+
+
+def _end_watchdog():
+    global _watchdog
+    w, _watchdog = _watchdog, None
+    if w is None:
+        return
+    try:
+        w.stdin.close()         # EOF: it checks the networks and exits
+        w.wait(timeout=30)
+    except Exception:
+        try:
+            w.kill()
+        except OSError:
+            pass
+
+
 def _on_signal(signum, frame):
     _stop_all()
     if signum == signal.SIGINT:
@@ -266,6 +293,7 @@ def _install_handlers():
     if _handlers_installed:
         return
     _handlers_installed = True
+    atexit.register(_end_watchdog)     # runs after _stop_all (LIFO)
     atexit.register(_stop_all)
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
@@ -288,7 +316,8 @@ def start(dir=None, authorities=3, relays=5, clients=1, onion_services=1,
         net.create(authorities, relays, clients, onion_services,
                    tor or os.environ.get("TESTNET_TOR"),
                    our_tor or os.environ.get("TESTNET_OUR_TOR"),
-                   role_binary, owner_pid=os.getpid())
+                   role_binary, owner_pid=_watchdog_pid())
+        core.watchdog_register(_watchdog, net.dir)
         net.start()
         if wait:
             net.ready_after = net.wait(timeout)
