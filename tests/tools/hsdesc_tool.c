@@ -7,8 +7,9 @@
  *       [--single-onion] [--intro LSPEC:ONION:AUTH:ENC]...
  *     prints the descriptor (keys in hex; LSPEC is the link specifier
  *     block in hex).
- *   hsdesc_tool parse ADDRESS < descriptor
- *     parses and decrypts, and prints one "name value" line per field.
+ *   hsdesc_tool parse ADDRESS [NOW] < descriptor
+ *     parses and decrypts (certificates checked at NOW, default the
+ *     current time), and prints one "name value" line per field.
  *   hsdesc_tool keys ADDRESS TP PERIOD_LENGTH
  *     prints the blinded key and the subcredential. */
 #include "orconfig.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void
 die(const char *why)
@@ -160,7 +162,7 @@ read_stdin(size_t *len)
 }
 
 static int
-cmd_parse(const char *addr)
+cmd_parse(const char *addr, time_t now)
 {
   uint8_t pk[32];
   size_t len;
@@ -170,8 +172,8 @@ cmd_parse(const char *addr)
 
   if (onion_address_decode(pk, addr, strlen(addr), &err) < 0)
     die(err);
-  d = hs_desc_parse_outer(doc, len, &err);
-  if (!d || hs_desc_decrypt(d, pk, &err) < 0) {
+  d = hs_desc_parse_outer(doc, len, now, &err);
+  if (!d || hs_desc_decrypt(d, pk, now, &err) < 0) {
     fprintf(stderr, "hsdesc_tool: %s\n", err);
     return 1;
   }
@@ -222,11 +224,12 @@ main(int argc, char **argv)
 {
   if (argc >= 2 && !strcmp(argv[1], "build"))
     return cmd_build(argc - 2, argv + 2);
-  if (argc == 3 && !strcmp(argv[1], "parse"))
-    return cmd_parse(argv[2]);
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "parse"))
+    return cmd_parse(argv[2], argc == 4 ? (time_t)strtoll(argv[3], NULL, 10)
+                                        : time(NULL));
   if (argc == 5 && !strcmp(argv[1], "keys"))
     return cmd_keys(argv[2], argv[3], argv[4]);
-  fprintf(stderr, "usage: hsdesc_tool build ... | parse ADDRESS | "
+  fprintf(stderr, "usage: hsdesc_tool build ... | parse ADDRESS [NOW] | "
           "keys ADDRESS TP PERIOD_LENGTH\n");
   return 2;
 }

@@ -6,6 +6,8 @@
 #include "feature/hs/hs_docparse.h"
 #include "feature/hs/hs_keys.h"
 
+#include "core/or/torcert.h"
+
 #include "lib/crypt/crypto_util.h"
 #include "lib/crypt/ed25519.h"
 #include "lib/crypt/x25519.h"
@@ -335,13 +337,34 @@ decode_b64_exact(uint8_t *out, size_t want, const char *s, size_t n)
   return 0;
 }
 
-/* Decode an ED25519 CERT object into buf; returns its length or -1. */
-static int
-decode_cert_obj(uint8_t *buf, size_t cap, const hs_doc_item_t *item)
+#define CERT_MAX_LEN 1024
+
+/* Parse the ED25519 CERT object of item: a new certificate of type `type`
+ * with the signed-with-key extension, valid at now and signed by signer_pk
+ * (NULL: by the key in its extension). NULL if not. */
+static ed25519_cert_t *
+cert_from_item(const hs_doc_item_t *item, uint8_t type,
+               const uint8_t *signer_pk, time_t now)
 {
-  if (!hs_doc_obj_is(item, TAG_CERT))
-    return -1;
-  return pem_decode(buf, cap, item->obj, item->obj_len, TAG_CERT);
+  uint8_t buf[CERT_MAX_LEN];
+  ed25519_cert_t *cert;
+  int n;
+
+  if (!hs_doc_obj_is(item, TAG_CERT) ||
+      base64_decoded_maxlen(item->obj_len) > sizeof(buf) + 64)
+    return NULL;
+  n = pem_decode(buf, sizeof(buf), item->obj, item->obj_len, TAG_CERT);
+  if (n < 0)
+    return NULL;
+  cert = ed25519_cert_parse(buf, (size_t)n, NULL);
+  if (!cert)
+    return NULL;
+  if (cert->cert_type != type || !cert->has_signing_key ||
+      ed25519_cert_check(cert, signer_pk, now, NULL) < 0) {
+    ed25519_cert_free(cert);
+    return NULL;
+  }
+  return cert;
 }
 
 /* Decode a MESSAGE object into a new buffer; returns NULL on error. */
@@ -388,21 +411,19 @@ parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
   return 0;
 }
 
-/* The certificate of `item` must be of type `type`, signed by signer_pk
- * (and say so in its extension); its certified key goes to certified. */
+/* The certificate of `item` must be of type `type`, valid at now, signed
+ * by signer_pk (and say so in its extension); its certified key goes to
+ * certified. */
 static int
 check_cert_item(const hs_doc_item_t *item, uint8_t type,
-                const uint8_t signer_pk[32], uint8_t certified[32])
+                const uint8_t signer_pk[32], time_t now, uint8_t certified[32])
 {
-  uint8_t buf[HS_CERT_MAX_LEN];
-  hs_cert_t cert;
-  int n = decode_cert_obj(buf, sizeof(buf), item);
+  ed25519_cert_t *cert = cert_from_item(item, type, signer_pk, now);
 
-  if (n < 0 || hs_cert_parse(&cert, buf, (size_t)n) < 0 ||
-      cert.cert_type != type || !cert.has_signing_key ||
-      hs_cert_check_signature(buf, (size_t)n, signer_pk) < 0)
+  if (!cert)
     return -1;
-  memcpy(certified, cert.certified_key, 32);
+  memcpy(certified, cert->certified_key, 32);
+  ed25519_cert_free(cert);
   return 0;
 }
 
@@ -447,7 +468,8 @@ check_desc_signature(const char *doc, size_t sig_start,
 }
 
 hs_desc_t *
-hs_desc_parse_outer(const char *doc, size_t len, const char **err)
+hs_desc_parse_outer(const char *doc, size_t len, time_t now,
+                    const char **err)
 {
   hs_desc_t *d = calloc(1, sizeof(*d));
   hs_doc_item_t item, sig_item;
@@ -486,18 +508,15 @@ hs_desc_parse_outer(const char *doc, size_t len, const char **err)
       d->lifetime_minutes = (uint32_t)v;
       break;
     case O_CERT: {
-      uint8_t buf[HS_CERT_MAX_LEN];
-      hs_cert_t cert;
-      int n = decode_cert_obj(buf, sizeof(buf), &item);
-      if (n < 0 || hs_cert_parse(&cert, buf, (size_t)n) < 0)
-        FAIL("bad descriptor-signing-key-cert");
-      if (cert.cert_type != HS_CERT_TYPE_DESC_SIGNING || !cert.has_signing_key)
-        FAIL("descriptor-signing-key-cert of the wrong type");
-      if (hs_cert_check_signature(buf, (size_t)n, cert.signing_key) < 0)
-        FAIL("descriptor-signing-key-cert: bad signature");
-      memcpy(d->blinded_pk, cert.signing_key, 32);
-      memcpy(d->signing_pk, cert.certified_key, 32);
-      d->signing_cert_expiration = cert.expiration_hours;
+      /* signed by the blinded key, which only the extension names */
+      ed25519_cert_t *cert = cert_from_item(&item, HS_CERT_TYPE_DESC_SIGNING,
+                                            NULL, now);
+      if (!cert)
+        FAIL("bad or expired descriptor-signing-key-cert");
+      memcpy(d->blinded_pk, cert->signing_key, 32);
+      memcpy(d->signing_pk, cert->certified_key, 32);
+      d->signing_cert_expiration = cert->expiration_hours;
+      ed25519_cert_free(cert);
       break;
     }
     case O_REVISION:
@@ -598,7 +617,8 @@ enum { IP_ONION = 1, IP_AUTH = 2, IP_ENC = 4, IP_ENC_CERT = 8,
        IP_ALL = 15 };
 
 static int
-inner_intro_item(hs_desc_t *d, const hs_doc_item_t *item, unsigned *have)
+inner_intro_item(hs_desc_t *d, const hs_doc_item_t *item, time_t now,
+                 unsigned *have)
 {
   hs_desc_intro_point_t *ip = &d->intro_points[d->n_intro_points - 1];
   uint8_t ignored[32];
@@ -617,14 +637,14 @@ inner_intro_item(hs_desc_t *d, const hs_doc_item_t *item, unsigned *have)
     *have |= bit;
   } else if (hs_doc_kw_is(item, "auth-key")) {
     if ((*have & IP_AUTH) ||
-        check_cert_item(item, HS_CERT_TYPE_INTRO_AUTH, d->signing_pk,
+        check_cert_item(item, HS_CERT_TYPE_INTRO_AUTH, d->signing_pk, now,
                         ip->auth_key) < 0)
       return -1;
     *have |= IP_AUTH;
   } else if (hs_doc_kw_is(item, "enc-key-cert")) {
     /* Tor does not compare the certified key with enc-key; neither do we. */
     if ((*have & IP_ENC_CERT) ||
-        check_cert_item(item, HS_CERT_TYPE_INTRO_ENC, d->signing_pk,
+        check_cert_item(item, HS_CERT_TYPE_INTRO_ENC, d->signing_pk, now,
                         ignored) < 0)
       return -1;
     *have |= IP_ENC_CERT;
@@ -680,7 +700,7 @@ join_args(const hs_doc_item_t *item)
 
 int
 hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
-                          const char **err)
+                          time_t now, const char **err)
 {
   hs_doc_item_t item;
   size_t pos = 0;
@@ -701,7 +721,7 @@ hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
         FAIL("bad introduction-point");
       have = 0;
     } else if (d->n_intro_points > 0) {
-      if (inner_intro_item(d, &item, &have) < 0)
+      if (inner_intro_item(d, &item, now, &have) < 0)
         FAIL("bad introduction point item");
     } else if (hs_doc_kw_is(&item, "create2-formats")) {
       if (have_formats++)
@@ -734,7 +754,7 @@ hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
 }
 
 int
-hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32],
+hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32], time_t now,
                 const char **err)
 {
   hs_desc_layer_keys_t lk;
@@ -765,7 +785,7 @@ hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32],
     FAIL("encrypted layer: bad MAC (client authorization?)");
   if (hs_desc_parse_inner_layer(d, (const char *)inner,
                                 strnlen((const char *)inner, inner_len),
-                                err) < 0)
+                                now, err) < 0)
     goto fail;
   ret = 0;
  fail:

@@ -90,20 +90,21 @@ char *hs_desc_encode(const hs_desc_t *desc, const hs_desc_signing_keys_t *keys,
                      time_t now, size_t *len_out);
 
 /* Parse the outer layer of len bytes as an HSDir does: the items, their
- * order and counts, the signing-key cert (type 08 with its signing key;
- * signature checked) and the descriptor signature. Certificate expiry is
- * not checked here (see hs_cert_is_expired and signing_cert_expiration).
+ * order and counts, the signing-key cert (type 08 with its signing key,
+ * unexpired at `now`, signature checked) and the descriptor signature.
  * Returns a new descriptor with the outer fields and the superencrypted
- * blob (free with hs_desc_free), or NULL with a reason in *err (if err). */
-hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, const char **err);
+ * blob (free with hs_desc_free), or NULL with a reason in *err (if err).
+ * Certificates use core/or/torcert. */
+hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, time_t now,
+                               const char **err);
 
 /* Decrypt and parse both inner layers of a descriptor from
  * hs_desc_parse_outer, for the service whose onion address key is
  * identity_pk, filling the middle and inner fields and the intro points
- * (their certificates are checked against the signing key). Returns 0, or
- * -1 with a reason in *err. */
+ * (their certificates must be unexpired at now and signed by the signing
+ * key). Returns 0, or -1 with a reason in *err. */
 int hs_desc_decrypt(hs_desc_t *desc, const uint8_t identity_pk[32],
-                    const char **err);
+                    time_t now, const char **err);
 
 /* The two decrypted layers' parsers that hs_desc_decrypt uses, for the
  * fuzzer and for tools that re-encrypt layers (OnionBalance). text is the
@@ -115,6 +116,6 @@ uint8_t *hs_desc_parse_middle_layer(hs_desc_t *d, const char *text,
                                     size_t len, size_t *blob_len,
                                     const char **err);
 int hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
-                              const char **err);
+                              time_t now, const char **err);
 
 #endif

@@ -171,6 +171,7 @@ def convert(capdir, outfile):
 def describe(descdir, outfile):
     """Expected fields of real tor's descriptors in descdir/desc-*.txt, as
     stem parses and decrypts them (vector format of tests/vectors)."""
+    import calendar
     import glob
     import stem.descriptor.hidden_service as hs
     with open(os.path.join(descdir, "hostname")) as f:
@@ -187,6 +188,8 @@ def describe(descdir, outfile):
                    ("lifetime", d.lifetime.to_bytes(8, "big")),
                    ("blinded_pk", d.signing_cert.signing_key()),
                    ("signing_pk", d.signing_cert.key),
+                   ("signing_cert_expiration",
+                    int(calendar.timegm(d.signing_cert.expiration.timetuple()) // 3600).to_bytes(8, "big")),
                    ("n_intro_points", len(inner.introduction_points).to_bytes(8, "big"))]
             for i, ip in enumerate(inner.introduction_points):
                 rec += [("ip%d_link_specifiers" % i,
