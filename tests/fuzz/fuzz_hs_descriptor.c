@@ -3,7 +3,7 @@
  * decryption layers with a fixed identity key; the middle and inner layer
  * parsers directly on the input as plaintext; the tokenizer and the layer
  * decryptor on raw bytes. (torcert's parser has its own target.)
- * FUZZ_EXTRA_SOURCES: src/core/or/torcert.c src/feature/hs/hs_cert.c src/feature/hs/hs_desc_layer.c src/feature/hs/hs_descriptor.c src/feature/hs/hs_docparse.c src/feature/hs/hs_keys.c
+ * FUZZ_EXTRA_SOURCES: src/core/or/torcert.c src/feature/hs/hs_cert.c src/feature/hs/hs_desc_layer.c src/feature/hs/hs_desc_build.c src/feature/hs/hs_desc_parse.c src/feature/hs/hs_docparse.c src/feature/hs/hs_keys.c
  */
 #include "orconfig.h"
 
