@@ -55,6 +55,7 @@ typedef struct or_options_t {
   char *TestingDirAuthVoteGuard;
   int V3AuthNIntervalsValid;
   uint64_t TestingMinExitFlagThreshold;
+  int TestingDownloadDelays[5];  /* seconds; accepted, inert */
 } or_options_t;
 
 extern const config_format_t options_format;

@@ -125,6 +125,18 @@ static const config_var_t option_vars[] = {
          "Number of voting intervals a consensus stays valid (authorities)."),
   VAR("TestingMinExitFlagThreshold", MEMUNIT, TestingMinExitFlagThreshold, "0", INERT,
       "Minimum bandwidth for the Exit flag (testing networks)."),
+  /* Download schedules of testing networks: this daemon fetches as soon as
+   * it needs a document, so these are accepted and have no effect. */
+  VAR("TestingServerDownloadInitialDelay", INTERVAL, TestingDownloadDelays[0], "0", INERT,
+      "Initial delay before a relay retries a download (testing networks)."),
+  VAR("TestingClientDownloadInitialDelay", INTERVAL, TestingDownloadDelays[1], "0", INERT,
+      "Initial delay before a client retries a download (testing networks)."),
+  VAR("TestingServerConsensusDownloadInitialDelay", INTERVAL, TestingDownloadDelays[2], "0", INERT,
+      "Initial delay before a relay retries a consensus download (testing networks)."),
+  VAR("TestingClientConsensusDownloadInitialDelay", INTERVAL, TestingDownloadDelays[3], "0", INERT,
+      "Initial delay before a client retries a consensus download (testing networks)."),
+  VAR("TestingClientMaxIntervalWithoutRequest", INTERVAL, TestingDownloadDelays[4], "10 minutes",
+      INERT, "Longest a client waits between directory requests (testing networks)."),
 };
 
 const config_format_t options_format = {
