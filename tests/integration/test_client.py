@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -84,6 +85,24 @@ class ClientTest(unittest.TestCase):
         # Different credentials must have used different circuits.
         info = net.log_text(OURS, "info")
         self.assertGreaterEqual(len(re.findall(r"Circuit \d+ built \(3 hops\)", info)), 4)
+
+    def test_socks_resolve_answers_as_real_tor(self):
+        """SOCKS5 RESOLVE (tor's 0xF0): an address literal answered locally,
+        a name the exits cannot resolve refused, byte for byte as the real
+        tor client answers."""
+        def resolve(port, host):
+            s = socket.create_connection(("127.0.0.1", port), timeout=60)
+            try:
+                s.sendall(b"\x05\x01\x00")
+                self.assertEqual(s.recv(2), b"\x05\x00")
+                s.sendall(b"\x05\xf0\x00\x03" + bytes([len(host)]) + host + b"\x00\x00")
+                return s.recv(64)
+            finally:
+                s.close()
+        for host in (b"127.0.0.5", b"no-such-name.invalid"):
+            ours = resolve(net.socks_port(OURS), host)
+            real = resolve(net.socks_port("client0"), host)
+            self.assertEqual(ours, real, host)
 
     def test_warnings_about_us(self):
         complaints = net.complaints_about(OURS)

@@ -91,7 +91,7 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
 }
 
 static const stream_handlers_t stream_handlers = {
-  on_stream_connected, on_stream_data, NULL, on_stream_end,
+  .on_connected = on_stream_connected, .on_data = on_stream_data, .on_end = on_stream_end,
 };
 
 static void

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { STREAM_CONNECTING, STREAM_OPEN } stream_state_t;
+typedef enum { STREAM_CONNECTING, STREAM_OPEN, STREAM_RESOLVING } stream_state_t;
 
 struct stream_t {
   stream_t *next, *prev;      /* all_streams */
@@ -66,6 +66,43 @@ pick_stream_id(const circuit_t *circ)
   return 0;
 }
 
+/* Sends the first cell of a new stream and registers it. */
+static stream_t *
+stream_start(circuit_t *circ, uint8_t command, const uint8_t *body, size_t len,
+             stream_state_t state, const stream_handlers_t *handlers, void *arg)
+{
+  stream_t *s = calloc(1, sizeof(*s));
+  if (!s)
+    return NULL;
+  s->circ = circ;
+  s->id = pick_stream_id(circ);
+  s->state = state;
+  s->package_window = STREAMWINDOW_START;
+  s->deliver_window = STREAMWINDOW_START;
+  s->handlers = *handlers;
+  s->arg = arg;
+  if (!s->id || circuit_send_relay(circ, -1, command, s->id, body, len) < 0) {
+    free(s);
+    return NULL;
+  }
+  s->next = all_streams;
+  if (all_streams)
+    all_streams->prev = s;
+  all_streams = s;
+  return s;
+}
+
+stream_t *
+stream_resolve(circuit_t *circ, const char *hostname, const stream_handlers_t *handlers,
+               void *arg)
+{
+  size_t n = strlen(hostname);
+  if (!circuit_is_open(circ) || n == 0 || n + 1 > RELAY_DATA_MAX)
+    return NULL;
+  return stream_start(circ, RELAY_COMMAND_RESOLVE, (const uint8_t *)hostname, n + 1,
+                      STREAM_RESOLVING, handlers, arg);
+}
+
 stream_t *
 stream_open(circuit_t *circ, const char *target, const stream_handlers_t *handlers, void *arg)
 {
@@ -82,26 +119,8 @@ stream_open(circuit_t *circ, const char *target, const stream_handlers_t *handle
     memset(body + tl + 1, 0, 4);
     len = tl + 1 + 4;
   }
-  stream_t *s = calloc(1, sizeof(*s));
-  if (!s)
-    return NULL;
-  s->circ = circ;
-  s->id = pick_stream_id(circ);
-  s->state = STREAM_CONNECTING;
-  s->package_window = STREAMWINDOW_START;
-  s->deliver_window = STREAMWINDOW_START;
-  s->handlers = *handlers;
-  s->arg = arg;
-  if (!s->id || circuit_send_relay(circ, -1, target ? RELAY_COMMAND_BEGIN : RELAY_COMMAND_BEGIN_DIR,
-                                   s->id, body, len) < 0) {
-    free(s);
-    return NULL;
-  }
-  s->next = all_streams;
-  if (all_streams)
-    all_streams->prev = s;
-  all_streams = s;
-  return s;
+  return stream_start(circ, target ? RELAY_COMMAND_BEGIN : RELAY_COMMAND_BEGIN_DIR, body, len,
+                      STREAM_CONNECTING, handlers, arg);
 }
 
 size_t
@@ -235,6 +254,22 @@ stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
     case RELAY_COMMAND_END:
       stream_end(s, relay_end_reason(data, len));
       return;
+    case RELAY_COMMAND_RESOLVED: {
+      /* Answers: TYPE 1 | LEN 1 | VALUE LEN | TTL 4; we use the first. */
+      if (s->state != STREAM_RESOLVING || len < 2 || (size_t)data[1] + 6 > len) {
+        log_protocol_warn(LD_PROTOCOL, "Malformed RESOLVED on stream %u.", id);
+        stream_end(s, END_REASON_TORPROTOCOL);
+        return;
+      }
+      const uint8_t *v = data + 2;
+      size_t vlen = data[1];
+      uint32_t ttl = (uint32_t)v[vlen] << 24 | (uint32_t)v[vlen + 1] << 16 |
+                     (uint32_t)v[vlen + 2] << 8 | v[vlen + 3];
+      if (s->handlers.on_resolved)
+        s->handlers.on_resolved(s, data[0], v, vlen, ttl, s->arg);
+      stream_free(s);
+      return;
+    }
     default:
       log_protocol_warn(LD_PROTOCOL, "Unexpected relay %s on stream %u.",
                         relay_command_name(command), id);

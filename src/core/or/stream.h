@@ -26,6 +26,10 @@ typedef struct stream_handlers_t {
   void (*on_data)(stream_t *s, const uint8_t *data, size_t len, void *arg);
   void (*on_writable)(stream_t *s, void *arg);
   void (*on_end)(stream_t *s, uint8_t reason, void *arg);
+  /* For stream_resolve(): the first answer of RELAY_RESOLVED (type is a
+   * RESOLVED_TYPE_*; addr holds len bytes), then the stream is freed. */
+  void (*on_resolved)(stream_t *s, uint8_t type, const uint8_t *addr, size_t len,
+                      uint32_t ttl, void *arg);
 } stream_handlers_t;
 
 /* Opens a stream on an open circuit: BEGIN to target ("host:port"), or
@@ -33,6 +37,11 @@ typedef struct stream_handlers_t {
  * could not be sent. handlers is copied. */
 stream_t *stream_open(circuit_t *circ, const char *target,
                       const stream_handlers_t *handlers, void *arg);
+
+/* Asks the exit to resolve hostname (RELAY_RESOLVE); the answer comes
+ * through on_resolved (or on_end if the circuit goes away). */
+stream_t *stream_resolve(circuit_t *circ, const char *hostname,
+                         const stream_handlers_t *handlers, void *arg);
 
 /* Packages up to len bytes into DATA cells, as far as the stream's and the
  * circuit's windows allow. Returns the bytes taken (0 when the windows are

@@ -251,7 +251,10 @@ slot_matches(const exit_circ_t *s, const circ_request_t *r, time_t now)
     return 1; /* building; we will see whether its exit fits */
   const circuit_hop_info_t *exit_hop = circuit_hop_info(s->circ, circuit_n_hops(s->circ) - 1);
   const node_t *exit_node = client.dir.nodes ? nodelist_find(client.dir.nodes, exit_hop->rsa_id) : NULL;
-  return exit_node && policy_summary_allows_port(&exit_node->exit_policy, r->port);
+  if (!exit_node)
+    return 0;
+  return r->port ? policy_summary_allows_port(&exit_node->exit_policy, r->port)
+                 : policy_summary_allows_any(&exit_node->exit_policy);
 }
 
 /* Answers every request that an open circuit can serve, and launches

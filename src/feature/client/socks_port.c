@@ -175,8 +175,37 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
   socks_conn_close_after_flush(c);
 }
 
+static void
+on_stream_resolved(stream_t *s, uint8_t type, const uint8_t *addr, size_t len, uint32_t ttl,
+                   void *arg)
+{
+  socks_conn_t *c = arg;
+  uint8_t out[SOCKS_REPLY_MAX];
+  size_t n;
+  (void)s; (void)ttl;
+  c->stream = NULL; /* freed by the stream module */
+  int ok = (type == RESOLVED_TYPE_IPV4 && len == 4) || (type == RESOLVED_TYPE_IPV6 && len == 16);
+  if (c->parser.req.version == 4)
+    n = socks4_reply(out, ok && len == 4 ? SOCKS4_GRANTED : SOCKS4_REJECTED,
+                     ok && len == 4 ? addr : NULL, 0);
+  else if (ok)
+    n = socks5_reply(out, SOCKS5_SUCCEEDED, len == 4 ? SOCKS_ADDR_IPV4 : SOCKS_ADDR_IPV6,
+                     addr, len, 0);
+  else {
+    /* What tor 0.4.9 sends for a failed RESOLVE: address type 0 and ten
+     * bytes in all. */
+    static const uint8_t failed[10] = { 5, SOCKS5_HOST_UNREACHABLE, 0, 0 };
+    memcpy(out, failed, sizeof(failed));
+    n = sizeof(failed);
+  }
+  bufferevent_write(c->bev, out, n);
+  socks_conn_close_after_flush(c);
+}
+
 static const stream_handlers_t socks_stream_handlers = {
-  on_stream_connected, on_stream_data, on_stream_writable, on_stream_end,
+  .on_connected = on_stream_connected, .on_data = on_stream_data,
+  .on_writable = on_stream_writable, .on_end = on_stream_end,
+  .on_resolved = on_stream_resolved,
 };
 
 /* ---- the request ---- */
@@ -190,7 +219,10 @@ on_circuit_ready(circuit_t *circ, void *arg)
     fail_request(c, SOCKS5_GENERAL_FAILURE);
     return;
   }
-  c->stream = stream_open(circ, c->target, &socks_stream_handlers, c);
+  if (c->parser.req.command == SOCKS_CMD_RESOLVE)
+    c->stream = stream_resolve(circ, c->parser.req.address, &socks_stream_handlers, c);
+  else
+    c->stream = stream_open(circ, c->target, &socks_stream_handlers, c);
   if (!c->stream) {
     fail_request(c, SOCKS5_GENERAL_FAILURE);
     return;
@@ -244,9 +276,17 @@ static void
 handle_request(socks_conn_t *c)
 {
   const socks_request_t *r = &c->parser.req;
-  if (r->command != SOCKS_CMD_CONNECT) {
-    log_info(LD_APP, "SOCKS RESOLVE is not supported yet; refusing it.");
+  if (r->command == SOCKS_CMD_RESOLVE_PTR) {
+    log_info(LD_APP, "SOCKS RESOLVE_PTR is not supported yet; refusing it.");
     fail_request(c, SOCKS5_COMMAND_NOT_SUPPORTED);
+    return;
+  }
+  uint8_t literal[16];
+  int v4 = inet_pton(AF_INET, r->address, literal) == 1;
+  if (r->command == SOCKS_CMD_RESOLVE && (v4 || inet_pton(AF_INET6, r->address, literal) == 1)) {
+    /* An address literal resolves to itself, without asking an exit. */
+    on_stream_resolved(NULL, v4 ? RESOLVED_TYPE_IPV4 : RESOLVED_TYPE_IPV6, literal,
+                       v4 ? 4 : 16, 0, c);
     return;
   }
   if (is_onion_address(r->address)) {
@@ -262,7 +302,10 @@ handle_request(socks_conn_t *c)
   size_t key_len = isolation_key(c, key, sizeof(key));
   c->state = SC_WAITING_FOR_CIRCUIT;
   bufferevent_disable(c->bev, EV_READ);
-  client_get_exit_circuit(key, key_len, r->port, on_circuit_ready, c);
+  /* A RESOLVE needs an exit that allows some port; a CONNECT one that
+   * allows the target port. */
+  client_get_exit_circuit(key, key_len, r->command == SOCKS_CMD_RESOLVE ? 0 : r->port,
+                          on_circuit_ready, c);
 }
 
 /* Runs the SOCKS handshake over what the application sent so far. */

@@ -225,7 +225,7 @@ dirstream_end(stream_t *s, uint8_t reason, void *arg)
 }
 
 static const stream_handlers_t dirstream_handlers = {
-  dirstream_connected, dirstream_data, NULL, dirstream_end,
+  .on_connected = dirstream_connected, .on_data = dirstream_data, .on_end = dirstream_end,
 };
 
 dirfetch_t *
