@@ -325,6 +325,14 @@ client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint16_t p
 }
 
 void
+client_retire_circuit(circuit_t *circ)
+{
+  exit_circ_t *slot = find_slot(circ);
+  if (slot)
+    slot->first_used = 1; /* long past MAX_CIRCUIT_DIRTINESS */
+}
+
+void
 client_cancel_circuit_request(void *arg)
 {
   for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++)

@@ -43,6 +43,9 @@ int client_is_bootstrapped(void);
 typedef void (*client_circuit_ready_fn)(circuit_t *circ, void *arg);
 void client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint16_t port,
                              client_circuit_ready_fn ready, void *arg);
+/* No new streams go to circ (an exit refused one of ours, say); the
+ * streams already on it go on. */
+void client_retire_circuit(circuit_t *circ);
 /* Forgets a pending request (the requester went away). */
 void client_cancel_circuit_request(void *arg);
 

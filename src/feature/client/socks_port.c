@@ -49,7 +49,12 @@ typedef struct socks_conn_t {
   stream_t *stream;
   char client_addr[64];
   char target[SOCKS_MAX_HOSTNAME_LEN + 8];
+  int attempts;     /* circuits tried for this request */
 } socks_conn_t;
+
+/* How many circuits a request may try before we give up (tor retries a
+ * stream that an exit refused on another circuit, a few times). */
+#define MAX_STREAM_ATTEMPTS 6
 
 static socks_listener_t listeners[MAX_LISTENERS];
 static int n_listeners;
@@ -160,12 +165,30 @@ on_stream_writable(stream_t *s, void *arg)
   pump_app_to_stream(arg);
 }
 
+static void request_circuit(socks_conn_t *c);
+
+/* END reasons after which another exit may well succeed. */
+static int
+end_reason_is_retryable(uint8_t reason)
+{
+  return reason != END_REASON_DONE && reason != END_REASON_CONNECTREFUSED &&
+         reason != END_REASON_TORPROTOCOL;
+}
+
 static void
 on_stream_end(stream_t *s, uint8_t reason, void *arg)
 {
   socks_conn_t *c = arg;
-  (void)s;
+  circuit_t *circ = stream_circuit(s);
   c->stream = NULL; /* freed by the stream module */
+  if (c->state == SC_CONNECTING && end_reason_is_retryable(reason) &&
+      c->attempts < MAX_STREAM_ATTEMPTS) {
+    log_info(LD_APP, "Stream to %s failed (%s); trying another circuit.",
+             safe_str_client(c->target), end_reason_name(reason));
+    client_retire_circuit(circ);
+    request_circuit(c);
+    return;
+  }
   if (c->state == SC_CONNECTING) {
     log_info(LD_APP, "Stream to %s failed: %s.", safe_str_client(c->target),
              end_reason_name(reason));
@@ -298,9 +321,17 @@ handle_request(socks_conn_t *c)
     snprintf(c->target, sizeof(c->target), "[%s]:%u", r->address, r->port);
   else
     snprintf(c->target, sizeof(c->target), "%s:%u", r->address, r->port);
+  request_circuit(c);
+}
+
+static void
+request_circuit(socks_conn_t *c)
+{
+  const socks_request_t *r = &c->parser.req;
   uint8_t key[600];
   size_t key_len = isolation_key(c, key, sizeof(key));
   c->state = SC_WAITING_FOR_CIRCUIT;
+  c->attempts++;
   bufferevent_disable(c->bev, EV_READ);
   /* A RESOLVE needs an exit that allows some port; a CONNECT one that
    * allows the target port. */
