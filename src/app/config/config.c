@@ -1,6 +1,7 @@
 /* Loading and validating the options: see config.h. */
 #include "orconfig.h"
 #include "app/config/config.h"
+#include "feature/hs/hs_config.h"
 #include "feature/nodelist/dirauth_line.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
@@ -101,108 +102,29 @@ validate_logs(or_options_t *options, char *err, size_t errlen)
 }
 
 static int
-parse_port_number(const char *s, long *out)
-{
-  char *end;
-  long v = strtol(s, &end, 10);
-  if (*s == '\0' || *end || v < 1 || v > 65535)
-    return -1;
-  *out = v;
-  return 0;
-}
-
-/* HiddenServicePort "VIRTPORT [TARGET]". */
-static int
-validate_hs_port(const config_line_t *l, char *err, size_t errlen)
-{
-  char buf[512];
-  long vport, tport;
-  snprintf(buf, sizeof(buf), "%s", l->value);
-  char *save = NULL;
-  char *virt = strtok_r(buf, " \t", &save);
-  char *target = strtok_r(NULL, " \t", &save);
-  char *extra = strtok_r(NULL, " \t", &save);
-  if (!virt || parse_port_number(virt, &vport) < 0) {
-    snprintf(err, errlen, "%s: HiddenServicePort '%s': virtual port must be 1 to 65535",
-             config_line_where(l), l->value);
-    return -1;
-  }
-  if (extra) {
-    snprintf(err, errlen, "%s: HiddenServicePort '%s': unexpected '%s'", config_line_where(l),
-             l->value, extra);
-    return -1;
-  }
-  if (!target)
-    return 0;
-  if (!strncmp(target, "unix:", 5)) {
-    if (target[5] != '/') {
-      snprintf(err, errlen, "%s: HiddenServicePort '%s': unix socket path must be absolute",
-               config_line_where(l), l->value);
-      return -1;
-    }
-    return 0;
-  }
-  char *colon = strrchr(target, ':');
-  const char *portpart = colon ? colon + 1 : target;
-  if (parse_port_number(portpart, &tport) < 0) {
-    snprintf(err, errlen, "%s: HiddenServicePort '%s': target port must be 1 to 65535",
-             config_line_where(l), l->value);
-    return -1;
-  }
-  return 0;
-}
-
-static int
 validate_hidden_services(or_options_t *options, char *err, size_t errlen)
 {
-  const config_line_t *current_dir = NULL;
-  int ports_in_current = 0;
+  static hs_service_config_t services[HS_CONFIG_MAX_SERVICES];
+  /* Directories are made absolute first, since RunAsDaemon changes
+   * directory and a service must not be configured twice. */
   for (config_line_t *l = options->HiddenServiceOptions; l; l = l->next) {
-    if (!strcasecmp(l->key, "HiddenServiceDir")) {
-      if (current_dir && ports_in_current == 0) {
-        snprintf(err, errlen, "%s: Service \"%s\" with no ports configured.",
-                 config_line_where(current_dir), current_dir->value);
-        return -1;
-      }
-      if (l->value[0] == '\0') {
-        snprintf(err, errlen, "%s: HiddenServiceDir needs a directory", config_line_where(l));
-        return -1;
-      }
-      if (make_absolute(&l->value, err, errlen) < 0)
-        return -1;
-      for (const config_line_t *p = options->HiddenServiceOptions; p != l; p = p->next)
-        if (!strcasecmp(p->key, "HiddenServiceDir") && !strcmp(p->value, l->value)) {
-          snprintf(err, errlen, "%s: HiddenServiceDir \"%s\" is configured twice",
-                   config_line_where(l), l->value);
-          return -1;
-        }
-      current_dir = l;
-      ports_in_current = 0;
+    if (strcasecmp(l->key, "HiddenServiceDir"))
       continue;
-    }
-    if (!current_dir) {
-      snprintf(err, errlen, "%s: %s with no preceding HiddenServiceDir directive",
-               config_line_where(l), l->key);
+    if (l->value[0] == '\0') {
+      snprintf(err, errlen, "%s: HiddenServiceDir needs a directory", config_line_where(l));
       return -1;
     }
-    if (!strcasecmp(l->key, "HiddenServicePort")) {
-      if (validate_hs_port(l, err, errlen) < 0)
-        return -1;
-      ports_in_current++;
-    } else if (!strcasecmp(l->key, "HiddenServiceVersion")) {
-      if (strcmp(l->value, "3")) {
-        snprintf(err, errlen, "%s: HiddenServiceVersion must be 3 (version 2 onion services "
-                 "are obsolete), not '%s'", config_line_where(l), l->value);
+    if (make_absolute(&l->value, err, errlen) < 0)
+      return -1;
+    for (const config_line_t *p = options->HiddenServiceOptions; p != l; p = p->next)
+      if (!strcasecmp(p->key, "HiddenServiceDir") && !strcmp(p->value, l->value)) {
+        snprintf(err, errlen, "%s: HiddenServiceDir \"%s\" is configured twice",
+                 config_line_where(l), l->value);
         return -1;
       }
-    }
   }
-  if (current_dir && ports_in_current == 0) {
-    snprintf(err, errlen, "%s: Service \"%s\" with no ports configured.",
-             config_line_where(current_dir), current_dir->value);
-    return -1;
-  }
-  return 0;
+  return hs_config_parse(options->HiddenServiceOptions, services, HS_CONFIG_MAX_SERVICES,
+                         err, errlen) < 0 ? -1 : 0;
 }
 
 static int

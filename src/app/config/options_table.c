@@ -93,6 +93,14 @@ static const config_var_t option_vars[] = {
   HSVAR("HiddenServicePort",
         "\"VIRTPORT [TARGET]\": streams to VIRTPORT of the onion service go to TARGET "
         "(a port, ADDRESS:PORT or unix:PATH; default 127.0.0.1:VIRTPORT)."),
+  HSVAR("HiddenServiceBulkSource",
+        "\"VIRTPORT [Pattern=zero|random|sequence] [Bytes=SIZE] [Rate=SIZE]\": streams to "
+        "VIRTPORT get bytes generated inside the daemon: zero bytes (the default), random "
+        "bytes, or the sequence of 64-bit big-endian counters 0, 1, 2...; Bytes= ends the "
+        "stream with END reason DONE after that many bytes; Rate= caps each stream (per "
+        "second)."),
+  HSVAR("HiddenServiceBulkSink",
+        "\"VIRTPORT\": streams to VIRTPORT are read and discarded (upload tests)."),
   HSVAR("HiddenServiceVersion", "The onion service protocol version; only 3."),
   /* Relay: accepted so relay torrc files load; this daemon is not a relay yet. */
   VAR("Nickname", STRING, Nickname, NULL, INERT,

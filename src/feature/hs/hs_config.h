@@ -1,0 +1,60 @@
+/* Onion services as the torrc describes them: each HiddenServiceDir line
+ * starts a service, and the HiddenService* lines after it configure it:
+ *   HiddenServicePort VIRTPORT [TARGET]       TCP ADDR:PORT, PORT, or unix:PATH
+ *   HiddenServiceBulkSource VIRTPORT [Pattern=zero|random|sequence]
+ *                          [Bytes=SIZE] [Rate=SIZE]   bytes made in the daemon
+ *   HiddenServiceBulkSink VIRTPORT             reads and discards
+ *   HiddenServiceVersion 3
+ * Sizes take tor's memory units ("1 GB", "10 MBytes"); Rate is per second
+ * and per stream. A virtual port may be served once per service. */
+#ifndef TOR_FEATURE_HS_HS_CONFIG_H
+#define TOR_FEATURE_HS_HS_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/conf/confline.h"
+
+typedef enum {
+  HS_PORT_TCP,
+  HS_PORT_UNIX,
+  HS_PORT_BULK_SOURCE,
+  HS_PORT_BULK_SINK,
+} hs_port_kind_t;
+
+typedef enum {
+  HS_PATTERN_ZERO = 0,
+  HS_PATTERN_RANDOM,
+  HS_PATTERN_SEQUENCE,
+} hs_bulk_pattern_t;
+
+typedef struct hs_port_config_t {
+  uint16_t virtual_port;
+  hs_port_kind_t kind;
+  char target_address[64];     /* TCP */
+  uint16_t target_port;        /* TCP */
+  char unix_path[256];         /* UNIX */
+  hs_bulk_pattern_t pattern;   /* BULK_SOURCE */
+  uint64_t bytes;              /* BULK_SOURCE: 0 = until the client closes */
+  uint64_t rate;               /* BULK_SOURCE: bytes/s per stream, 0 = no cap */
+} hs_port_config_t;
+
+#define HS_CONFIG_MAX_PORTS 64
+#define HS_CONFIG_MAX_SERVICES 16
+
+typedef struct hs_service_config_t {
+  char dir[4096];
+  hs_port_config_t ports[HS_CONFIG_MAX_PORTS];
+  int n_ports;
+} hs_service_config_t;
+
+/* Parses the HiddenService* lines (in order, keys as the options table
+ * names them) into services. Returns the number of services, or -1 with a
+ * message naming the file, line and option in err. */
+int hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_services,
+                    char *err, size_t errlen);
+
+/* The port config serving virtual port, or NULL. */
+const hs_port_config_t *hs_config_find_port(const hs_service_config_t *svc, uint16_t port);
+
+#endif
