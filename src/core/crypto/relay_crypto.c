@@ -115,6 +115,19 @@ relay_crypto_client_encrypt(relay_crypto_t *const *hops, int target,
 }
 
 int
+relay_crypto_client_add_layers(relay_crypto_t *const *hops, int n_hops,
+                               uint8_t payload[RELAY_PAYLOAD_LEN])
+{
+  if (!hops || n_hops < 0 || !payload)
+    return -1;
+  for (int i = n_hops - 1; i >= 0; i--) {
+    if (crypt_layer(&hops[i]->fwd, payload) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+int
 relay_crypto_client_decrypt(relay_crypto_t *const *hops, int n_hops,
                             uint8_t payload[RELAY_PAYLOAD_LEN])
 {

@@ -45,6 +45,12 @@ void relay_crypto_free(relay_crypto_t *rc);
 int relay_crypto_client_encrypt(relay_crypto_t *const *hops, int target,
                                 uint8_t payload[RELAY_PAYLOAD_LEN]);
 
+/* Client: encrypt an already sealed payload (for a hop beyond these, such
+ * as an onion service's end-to-end hop) with the forward keys of hops
+ * n_hops-1, ..., 0, sealing nothing. Returns 0 or -1. */
+int relay_crypto_client_add_layers(relay_crypto_t *const *hops, int n_hops,
+                                   uint8_t payload[RELAY_PAYLOAD_LEN]);
+
 /* Client: payload arrived from hops[0]. Decrypt with the backward keys of
  * hops 0, 1, ... and stop at the first hop for which recognized is zero and
  * the digest matches (that hop's backward digest then includes the cell).

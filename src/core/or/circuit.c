@@ -31,6 +31,7 @@ typedef enum {
 typedef struct circuit_hop_t {
   circuit_hop_info_t info;
   sendme_circ_t sendme;       /* windows toward and from this hop */
+  uint8_t kh[20];             /* ntor KH: onion services bind cells to it */
 } circuit_hop_t;
 
 struct circuit_t {
@@ -272,7 +273,7 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
 {
   const uint8_t *hdata;
   uint16_t hlen;
-  uint8_t keys[ONION_NTOR_CIRCUIT_KEY_LEN];
+  uint8_t keys[ONION_NTOR_CIRCUIT_KEY_WITH_KH_LEN];
   if (created2_body_parse(reply, len, &hdata, &hlen) < 0 || hlen != NTOR_REPLY_LEN ||
       onion_ntor_client_finish(&circ->ntor, hdata, keys, sizeof(keys)) < 0) {
     log_protocol_warn(LD_PROTOCOL, "Bad ntor reply from hop %d (%s) of circuit %u.",
@@ -281,7 +282,8 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
     return;
   }
   onion_ntor_client_clear(&circ->ntor);
-  relay_crypto_t *rc = relay_crypto_new(keys, sizeof(keys));
+  memcpy(circ->hops[circ->n_open].kh, keys + ONION_NTOR_CIRCUIT_KEY_LEN, 20);
+  relay_crypto_t *rc = relay_crypto_new(keys, ONION_NTOR_CIRCUIT_KEY_LEN);
   memwipe(keys, sizeof(keys));
   if (!rc) {
     circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
@@ -551,6 +553,12 @@ circuit_build_seconds(const circuit_t *circ)
 {
   return (double)(circ->built_at.tv_sec - circ->launched_at.tv_sec) +
          (double)(circ->built_at.tv_usec - circ->launched_at.tv_usec) / 1e6;
+}
+
+const uint8_t *
+circuit_hop_kh(const circuit_t *circ, int hop)
+{
+  return hop >= 0 && hop < circ->n_open ? circ->hops[hop].kh : NULL;
 }
 
 unsigned

@@ -72,6 +72,9 @@ int circuit_n_hops(const circuit_t *circ);
 const circuit_hop_info_t *circuit_hop_info(const circuit_t *circ, int hop);
 /* Seconds from launch to built (valid once built). */
 double circuit_build_seconds(const circuit_t *circ);
+/* The 20-byte KH of an open hop's ntor handshake (ESTABLISH_INTRO is
+ * authenticated with it), or NULL. */
+const uint8_t *circuit_hop_kh(const circuit_t *circ, int hop);
 /* A number for logs, unique in this process. */
 unsigned circuit_log_id(const circuit_t *circ);
 
