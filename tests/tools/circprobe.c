@@ -150,21 +150,6 @@ rng(uint64_t limit)
   return path_crypto_rng(limit);
 }
 
-static void
-hop_from_node(circuit_hop_info_t *h, const node_t *n)
-{
-  struct in_addr a;
-  memset(h, 0, sizeof(*h));
-  a.s_addr = htonl(n->ipv4);
-  inet_ntop(AF_INET, &a, h->address, sizeof(h->address));
-  h->or_port = n->or_port;
-  memcpy(h->rsa_id, n->rsa_id, 20);
-  memcpy(h->ed_id, n->ed_id, 32);
-  h->has_ed_id = n->has_ed_id;
-  memcpy(h->ntor_onion_key, n->ntor_onion_key, 32);
-  snprintf(h->nickname, sizeof(h->nickname), "%s", n->nickname);
-}
-
 int main(int argc, char **argv);
 
 int
@@ -228,7 +213,7 @@ main(int argc, char **argv)
     chosen[slot[k]] = n;
   }
   for (int i = 0; i < opt_hops; i++)
-    hop_from_node(&hops[i], chosen[i]);
+    node_get_hop_info(chosen[i], &hops[i]);
 
   received_digest = crypto_digest_new(DIGEST_SHA256);
   if (mainloop_init() < 0)

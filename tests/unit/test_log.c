@@ -37,19 +37,6 @@ UNITTEST(log, sink_spec_syntax)
   UT_EQ_INT(log_sink_spec_parse("notice stdout extra", &s, err, sizeof(err)), -1);
 }
 
-static char *
-slurp(const char *path)
-{
-  static char buf[8192];
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return NULL;
-  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  return buf;
-}
-
 UNITTEST(log, file_lines_have_tor_format)
 {
   char path[512], err[256];
@@ -65,8 +52,8 @@ UNITTEST(log, file_lines_have_tor_format)
   log_info(LD_GENERAL, "not written: %s", "info is off");
   log_warn(LD_BUG, "a bug");
   log_shutdown();
-  const char *text = slurp(path);
-  UT_ASSERT(text);
+  static char text[8192];
+  UT_ASSERT(unittest_read_file(path, text, sizeof(text)) > 0);
   regex_t re;
   UT_EQ_INT(regcomp(&re, "^[A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\\.000 "
                     "\\[notice\\] Bootstrapped 100% \\(done\\): Done\n"

@@ -93,17 +93,4 @@ UNITTEST(relay_msg, end_reason_and_socks)
   UT_EQ_INT(relay_end_reason(NULL, 0), END_REASON_MISC);
   UT_EQ_INT(relay_end_reason(exitpolicy, sizeof(exitpolicy)), 4);
   /* RFC 1928 REP codes. */
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_DONE), 0x00);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_MISC), 0x01);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_EXITPOLICY), 0x02);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_RESOLVEFAILED), 0x04);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_NOROUTE), 0x04);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_CONNECTREFUSED), 0x05);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_CONNRESET), 0x05);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_TIMEOUT), 0x06);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_DESTROY), 0x01);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_HIBERNATING), 0x01);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_RESOURCELIMIT), 0x01);
-  UT_EQ_INT(end_reason_to_socks5_reply(END_REASON_TORPROTOCOL), 0x01);
-  UT_EQ_INT(end_reason_to_socks5_reply(99), 0x01);
 }

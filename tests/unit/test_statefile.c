@@ -23,19 +23,6 @@ copy_file(const char *from, const char *to)
   fclose(out);
 }
 
-static char *
-slurp(const char *path)
-{
-  static char buf[16384];
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-  fclose(f);
-  buf[n] = '\0';
-  return buf;
-}
-
 UNITTEST(statefile, real_tor_state_round_trip)
 {
   const char *dir = unittest_tmpdir();
@@ -46,8 +33,8 @@ UNITTEST(statefile, real_tor_state_round_trip)
   UT_EQ_INT(statefile_load(dir, &g), 0);
   UT_EQ_INT(g.n, 4);
   UT_EQ_INT(statefile_save(dir, &g, 1794412154), 0);
-  const char *text = slurp(path);
-  UT_ASSERT(text);
+  static char text[16384];
+  UT_ASSERT(unittest_read_file(path, text, sizeof(text)) > 0);
   UT_ASSERT(strstr(text, "# Tor state file last generated on 2026-11-11 15:49:14"));
   UT_ASSERT(strstr(text, "\nCircuitBuildTimeBin 35 1\n"));
   UT_ASSERT(strstr(text, "\nDormant 0\n"));

@@ -115,6 +115,20 @@ unittest_srcpath(const char *relpath)
   return buf;
 }
 
+size_t
+unittest_read_file(const char *path, void *buf, size_t cap)
+{
+  FILE *f = fopen(path, "rb");
+  size_t n = 0;
+  if (f && cap > 0) {
+    n = fread(buf, 1, cap - 1, f);
+    ((char *)buf)[n] = '\0';
+  }
+  if (f)
+    fclose(f);
+  return n;
+}
+
 const char *
 unittest_tmpdir(void)
 {

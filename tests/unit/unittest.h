@@ -28,6 +28,9 @@ void unittest_check_hex(const char *file, int line, const char *what,
                         const void *got, size_t len, const char *want_hex);
 /* Path of a file under the source tree (tests/vectors/...); static buffer. */
 const char *unittest_srcpath(const char *relpath);
+/* Reads up to cap - 1 bytes of the file at path into buf and NUL-terminates
+ * them; returns the byte count (0 if the file cannot be read). */
+size_t unittest_read_file(const char *path, void *buf, size_t cap);
 /* A fresh empty directory for this test; removed when the run ends. */
 const char *unittest_tmpdir(void);
 

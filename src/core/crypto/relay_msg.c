@@ -162,26 +162,3 @@ relay_end_reason(const uint8_t *body, size_t len)
 {
   return (body && len) ? body[0] : END_REASON_MISC;
 }
-
-uint8_t
-end_reason_to_socks5_reply(uint8_t reason)
-{
-  switch (reason) {
-    case END_REASON_DONE:
-      return SOCKS5_SUCCEEDED;
-    case END_REASON_RESOLVEFAILED:
-    case END_REASON_NOROUTE:
-      return SOCKS5_HOST_UNREACHABLE;
-    case END_REASON_CONNECTREFUSED:
-    case END_REASON_CONNRESET:
-      return SOCKS5_CONNECTION_REFUSED;
-    case END_REASON_EXITPOLICY:
-      return SOCKS5_NOT_ALLOWED;
-    case END_REASON_TIMEOUT:
-      return SOCKS5_TTL_EXPIRED;
-    default:
-      /* MISC, DESTROY, HIBERNATING, INTERNAL, RESOURCELIMIT, TORPROTOCOL,
-       * NOTDIRECTORY and reasons we do not know. */
-      return SOCKS5_GENERAL_FAILURE;
-  }
-}

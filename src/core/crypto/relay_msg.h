@@ -4,9 +4,10 @@
  *   (length <= 498) | padding
  *
  * plus the relay command numbers, RELAY_END reasons (tor-spec 6.3),
- * RELAY_RESOLVED answer types (6.4) and the mapping from an END reason to
- * the SOCKS5 reply code a SOCKS port sends. Encoding writes into the
- * caller's payload buffer; decoding points into it (no copies). */
+ * and RELAY_RESOLVED answer types (6.4). What a SOCKS port replies for an
+ * END reason is proto_socks's business (socks5_rep_from_end_reason).
+ * Encoding writes into the caller's payload buffer; decoding points into
+ * it (no copies). */
 #ifndef TOR_CORE_CRYPTO_RELAY_MSG_H
 #define TOR_CORE_CRYPTO_RELAY_MSG_H
 
@@ -77,16 +78,6 @@
 #define RESOLVED_TYPE_ERROR_TRANSIENT 0xF0
 #define RESOLVED_TYPE_ERROR 0xF1
 
-/* SOCKS5 reply codes (RFC 1928 section 6). */
-#define SOCKS5_SUCCEEDED 0x00
-#define SOCKS5_GENERAL_FAILURE 0x01
-#define SOCKS5_NOT_ALLOWED 0x02
-#define SOCKS5_NET_UNREACHABLE 0x03
-#define SOCKS5_HOST_UNREACHABLE 0x04
-#define SOCKS5_CONNECTION_REFUSED 0x05
-#define SOCKS5_TTL_EXPIRED 0x06
-#define SOCKS5_COMMAND_NOT_SUPPORTED 0x07
-#define SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED 0x08
 
 typedef struct relay_header_t {
   uint8_t command;
@@ -126,11 +117,5 @@ const char *end_reason_name(uint8_t reason);
  * END_REASON_MISC for an empty body (tor-spec 6.3). */
 uint8_t relay_end_reason(const uint8_t *body, size_t len);
 
-/* The SOCKS5 reply for a stream that ended with reason: tor's classic
- * mapping (before ExtendedErrors): RESOLVEFAILED and NOROUTE -> host
- * unreachable; CONNECTREFUSED and CONNRESET -> connection refused;
- * EXITPOLICY -> not allowed; TIMEOUT -> TTL expired; DONE -> succeeded;
- * everything else (and unknown reasons) -> general failure. */
-uint8_t end_reason_to_socks5_reply(uint8_t reason);
 
 #endif

@@ -88,21 +88,6 @@ random_authority(void)
   return &client.cfg->authorities[rng((uint64_t)client.cfg->n_authorities)];
 }
 
-static void
-hop_from_node(circuit_hop_info_t *h, const node_t *n)
-{
-  struct in_addr a;
-  memset(h, 0, sizeof(*h));
-  a.s_addr = htonl(n->ipv4);
-  inet_ntop(AF_INET, &a, h->address, sizeof(h->address));
-  h->or_port = n->or_port;
-  memcpy(h->rsa_id, n->rsa_id, 20);
-  memcpy(h->ed_id, n->ed_id, 32);
-  h->has_ed_id = n->has_ed_id;
-  memcpy(h->ntor_onion_key, n->ntor_onion_key, 32);
-  snprintf(h->nickname, sizeof(h->nickname), "%s", n->nickname);
-}
-
 /* ---- circuits ---- */
 
 static exit_circ_t *
@@ -199,7 +184,7 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
     return NULL;
   circuit_hop_info_t hops[3];
   int n_hops;
-  hop_from_node(&hops[0], guard);
+  node_get_hop_info(guard, &hops[0]);
   if (is_dir) {
     n_hops = 1;
   } else {
@@ -216,8 +201,8 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
                                             &nl->weights, &pc, rng);
     if (!middle)
       return NULL;
-    hop_from_node(&hops[1], middle);
-    hop_from_node(&hops[2], exit_node);
+    node_get_hop_info(middle, &hops[1]);
+    node_get_hop_info(exit_node, &hops[2]);
     n_hops = 3;
   }
   if (!client.first_circuit_launched && !is_dir) {

@@ -2,6 +2,8 @@
 #include "orconfig.h"
 #include "feature/nodelist/node.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct { const char *name; uint32_t flag; } flag_names[] = {
@@ -27,4 +29,19 @@ node_is_usable(const node_t *node)
 {
   const uint32_t need = NODE_FLAG_RUNNING | NODE_FLAG_VALID;
   return (node->flags & need) == need && node->has_microdesc;
+}
+
+void
+node_get_hop_info(const node_t *node, circuit_hop_info_t *out)
+{
+  struct in_addr a;
+  memset(out, 0, sizeof(*out));
+  a.s_addr = htonl(node->ipv4);
+  inet_ntop(AF_INET, &a, out->address, sizeof(out->address));
+  out->or_port = node->or_port;
+  memcpy(out->rsa_id, node->rsa_id, sizeof(out->rsa_id));
+  memcpy(out->ed_id, node->ed_id, sizeof(out->ed_id));
+  out->has_ed_id = node->has_ed_id;
+  memcpy(out->ntor_onion_key, node->ntor_onion_key, sizeof(out->ntor_onion_key));
+  snprintf(out->nickname, sizeof(out->nickname), "%s", node->nickname);
 }

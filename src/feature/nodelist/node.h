@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "core/or/circuit.h"
 #include "feature/nodelist/policy_summary.h"
 
 /* Consensus flags. */
@@ -44,5 +45,8 @@ typedef struct node_t {
 /* Whether the node can be used at all: Running and Valid, and its
  * microdescriptor known. */
 int node_is_usable(const node_t *node);
+
+/* What a circuit needs to reach and extend to node. */
+void node_get_hop_info(const node_t *node, circuit_hop_info_t *out);
 
 #endif

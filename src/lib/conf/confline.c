@@ -1,6 +1,7 @@
 /* The torrc lexer: see confline.h. */
 #include "orconfig.h"
 #include "lib/conf/confline.h"
+#include "lib/fs/fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -410,71 +411,18 @@ config_lines_parse(const char *text, size_t len, const char *source,
   return 0;
 }
 
-/* Reads a whole file of at most CONFLINE_MAX_FILE_SIZE bytes. */
-static char *
-read_config_file(const char *path, size_t *len_out, int *missing, char *err, size_t errlen)
-{
-  *missing = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *missing = errno == ENOENT;
-    snprintf(err, errlen, "Unable to open configuration file \"%s\": %s", path, strerror(errno));
-    return NULL;
-  }
-  struct stat st;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CONFLINE_MAX_FILE_SIZE) {
-    snprintf(err, errlen, "Configuration file \"%s\" is not a regular file of at most %d bytes",
-             path, CONFLINE_MAX_FILE_SIZE);
-    close(fd);
-    return NULL;
-  }
-  size_t cap = (size_t)st.st_size + 1, len = 0;
-  char *buf = malloc(cap);
-  if (!buf) {
-    snprintf(err, errlen, "out of memory reading \"%s\"", path);
-    close(fd);
-    return NULL;
-  }
-  for (;;) {
-    if (len + 1 >= cap) {
-      if (cap > CONFLINE_MAX_FILE_SIZE) {
-        snprintf(err, errlen, "Configuration file \"%s\" is too large", path);
-        free(buf);
-        close(fd);
-        return NULL;
-      }
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) { free(buf); close(fd); snprintf(err, errlen, "out of memory"); return NULL; }
-      buf = nb;
-      cap *= 2;
-    }
-    ssize_t r = read(fd, buf + len, cap - 1 - len);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0) {
-      snprintf(err, errlen, "Error reading \"%s\": %s", path, strerror(errno));
-      free(buf);
-      close(fd);
-      return NULL;
-    }
-    if (r == 0)
-      break;
-    len += (size_t)r;
-  }
-  close(fd);
-  buf[len] = '\0';
-  *len_out = len;
-  return buf;
-}
-
 static int
 parse_file_at_depth(const char *path, int depth, config_line_t ***tail, char *err, size_t errlen)
 {
   size_t len;
   int missing;
-  char *text = read_config_file(path, &len, &missing, err, errlen);
-  if (!text)
+  char why[512];
+  char *text = fs_read_file(path, CONFLINE_MAX_FILE_SIZE, &len, &missing, why, sizeof(why));
+  if (!text) {
+    snprintf(err, errlen, missing ? "Unable to open configuration file \"%s\"." : "%s",
+             missing ? path : why);
     return missing ? -2 : -1;
+  }
   int rv = parse_text(text, len, path, depth, tail, err, errlen);
   free(text);
   return rv;
