@@ -6,6 +6,7 @@
 #include "core/crypto/onion_cells.h"
 #include "core/crypto/onion_ntor.h"
 #include "core/crypto/relay_crypto.h"
+#include "core/crypto/relay_crypto_hs.h"
 #include "core/crypto/relay_msg.h"
 #include "core/crypto/sendme.h"
 #include "lib/crypt/crypto_util.h"
@@ -47,6 +48,10 @@ struct circuit_t {
   int n_open;
   onion_ntor_client_state_t ntor;           /* the hop being added */
   int relay_early_sent;
+  /* An onion service rendezvous adds an end-to-end hop beyond the last
+   * real one, at index n_hops. */
+  hs_e2e_crypto_t *e2e;
+  sendme_circ_t e2e_sendme;
   circuit_handlers_t handlers;
   void *arg;
   struct event *timeout_event;
@@ -95,6 +100,7 @@ circuit_free_now(circuit_t *circ)
 {
   for (int i = 0; i < circ->n_open; i++)
     relay_crypto_free(circ->crypto[i]);
+  hs_e2e_crypto_free(circ->e2e);
   onion_ntor_client_clear(&circ->ntor);
   if (circ->timeout_event)
     event_free(circ->timeout_event);
@@ -160,7 +166,70 @@ circuit_count(void)
   return n_circuits;
 }
 
+/* ---- hops ---- */
+
+/* The index of the hop messages go to by default: the end-to-end hop if
+ * there is one, else the last real hop. */
+static int
+last_hop(const circuit_t *circ)
+{
+  return circ->e2e ? circ->n_hops : circ->n_hops - 1;
+}
+
+static sendme_circ_t *
+hop_sendme(circuit_t *circ, int hop)
+{
+  return hop == circ->n_hops ? &circ->e2e_sendme : &circ->hops[hop].sendme;
+}
+
+static const uint8_t *
+hop_last_forward_digest(const circuit_t *circ, int hop)
+{
+  return hop == circ->n_hops ? hs_e2e_crypto_last_outgoing_digest(circ->e2e)
+                             : relay_crypto_last_forward_digest(circ->crypto[hop]);
+}
+
+static const uint8_t *
+hop_last_backward_digest(const circuit_t *circ, int hop)
+{
+  return hop == circ->n_hops ? hs_e2e_crypto_last_incoming_digest(circ->e2e)
+                             : relay_crypto_last_backward_digest(circ->crypto[hop]);
+}
+
+int
+circuit_add_e2e_hop(circuit_t *circ, hs_e2e_crypto_t *e2e)
+{
+  if (circ->state != CIRC_OPEN || circ->e2e || !e2e)
+    return -1;
+  circ->e2e = e2e;
+  sendme_circ_init(&circ->e2e_sendme);
+  return 0;
+}
+
 /* ---- sending ---- */
+
+/* Encrypts a plaintext relay cell for hop (the end-to-end hop seals it
+ * itself, the real hops then only add their layers), accounts a DATA cell
+ * in the hop's window, and queues it on the channel. */
+static int
+seal_and_queue(circuit_t *circ, int hop, cell_t *cell, int is_data)
+{
+  if (hop == circ->n_hops) {
+    if (hs_e2e_crypto_encrypt_outgoing(circ->e2e, cell->payload) < 0 ||
+        relay_crypto_client_add_layers(circ->crypto, circ->n_open, cell->payload) < 0)
+      return -1;
+  } else if (relay_crypto_client_encrypt(circ->crypto, hop, cell->payload) < 0) {
+    return -1;
+  }
+  if (is_data &&
+      sendme_circ_data_sent(hop_sendme(circ, hop), hop_last_forward_digest(circ, hop)) < 0)
+    return -1;
+  if (channel_send_cell(circ->chan, cell) < 0) {
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    return -1;
+  }
+  return 0;
+}
 
 /* Encodes, encrypts for hop and queues one relay cell. */
 static int
@@ -172,18 +241,9 @@ send_relay_cell(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
     return -1;
   cell.circ_id = circ->circ_id;
   cell.command = early ? CELL_RELAY_EARLY : CELL_RELAY;
-  if (relay_msg_encode(cell.payload, command, stream_id, data, len) < 0 ||
-      relay_crypto_client_encrypt(circ->crypto, hop, cell.payload) < 0)
+  if (relay_msg_encode(cell.payload, command, stream_id, data, len) < 0)
     return -1;
-  if (command == RELAY_COMMAND_DATA &&
-      sendme_circ_data_sent(&circ->hops[hop].sendme,
-                            relay_crypto_last_forward_digest(circ->crypto[hop])) < 0)
-    return -1;
-  if (channel_send_cell(circ->chan, &cell) < 0) {
-    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
-    return -1;
-  }
-  return 0;
+  return seal_and_queue(circ, hop, &cell, command == RELAY_COMMAND_DATA);
 }
 
 int
@@ -193,19 +253,54 @@ circuit_send_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id
   if (circ->state != CIRC_OPEN)
     return -1;
   if (hop < 0)
-    hop = circ->n_hops - 1;
-  if (hop >= circ->n_open || len > RELAY_DATA_MAX)
+    hop = last_hop(circ);
+  if ((hop >= circ->n_open && !(hop == circ->n_hops && circ->e2e)) || len > RELAY_DATA_MAX)
     return -1;
-  if (command == RELAY_COMMAND_DATA && !sendme_circ_can_package(&circ->hops[hop].sendme))
+  if (command == RELAY_COMMAND_DATA && !sendme_circ_can_package(hop_sendme(circ, hop)))
     return -2;
   return send_relay_cell(circ, hop, command, stream_id, data, len, 0);
+}
+
+int
+circuit_send_data_generated(circuit_t *circ, uint16_t stream_id, circuit_fill_fn fill,
+                            void *arg)
+{
+  cell_t cell;
+  relay_header_t hdr;
+  int hop = last_hop(circ);
+  if (circ->state != CIRC_OPEN || !circ->chan)
+    return -1;
+  if (!sendme_circ_can_package(hop_sendme(circ, hop)))
+    return -2;
+  /* The bytes go straight into the cell's data field. */
+  size_t n = fill(cell.payload + RELAY_HEADER_LEN, RELAY_DATA_MAX, arg);
+  if (n == 0)
+    return 0;
+  memset(&hdr, 0, sizeof(hdr));
+  hdr.command = RELAY_COMMAND_DATA;
+  hdr.stream_id = stream_id;
+  hdr.length = (uint16_t)n;
+  relay_header_pack(cell.payload, &hdr);
+  if (n < RELAY_DATA_MAX) {
+    /* tor-spec 6.1: four zero bytes, then random padding. */
+    size_t pad = RELAY_DATA_MAX - n;
+    size_t zeros = pad < 4 ? pad : 4;
+    memset(cell.payload + RELAY_HEADER_LEN + n, 0, zeros);
+    if (pad > zeros)
+      crypto_rand_bytes(cell.payload + RELAY_HEADER_LEN + n + zeros, pad - zeros);
+  }
+  cell.circ_id = circ->circ_id;
+  cell.command = CELL_RELAY;
+  if (seal_and_queue(circ, hop, &cell, 1) < 0)
+    return -1;
+  return (int)n;
 }
 
 int
 circuit_can_package(const circuit_t *circ)
 {
   return circ->state == CIRC_OPEN &&
-         sendme_circ_can_package(&circ->hops[circ->n_hops - 1].sendme);
+         sendme_circ_can_package(hop_sendme((circuit_t *)circ, last_hop(circ)));
 }
 
 size_t
@@ -330,6 +425,8 @@ circuit_handle_relay_cell(circuit_t *circ, cell_t *cell)
   relay_header_t hdr;
   const uint8_t *data;
   int hop = relay_crypto_client_decrypt(circ->crypto, circ->n_open, payload);
+  if (hop < 0 && circ->e2e && hs_e2e_crypto_decrypt_incoming(circ->e2e, payload) == 1)
+    hop = circ->n_hops;  /* from the other end of a rendezvous */
   if (hop < 0 || relay_msg_decode(payload, RELAY_PAYLOAD_LEN, &hdr, &data) < 0) {
     log_protocol_warn(LD_PROTOCOL, "Unrecognized relay cell on circuit %u; closing it.",
                       circ->log_id);
@@ -339,8 +436,8 @@ circuit_handle_relay_cell(circuit_t *circ, cell_t *cell)
   switch (hdr.command) {
     case RELAY_COMMAND_DATA: {
       uint8_t body[SENDME_V1_BODY_LEN];
-      int r = sendme_circ_data_received(&circ->hops[hop].sendme,
-                                        relay_crypto_last_backward_digest(circ->crypto[hop]), body);
+      int r = sendme_circ_data_received(hop_sendme(circ, hop), hop_last_backward_digest(circ, hop),
+                                        body);
       if (r < 0 || hdr.stream_id == 0 || circ->state != CIRC_OPEN) {
         log_protocol_warn(LD_PROTOCOL, "Unexpected DATA cell on circuit %u; closing it.",
                           circ->log_id);
@@ -354,11 +451,11 @@ circuit_handle_relay_cell(circuit_t *circ, cell_t *cell)
     case RELAY_COMMAND_SENDME:
       if (hdr.stream_id != 0)
         break; /* a stream's: the owner's business */
-      if (sendme_circ_sendme_received(&circ->hops[hop].sendme, data, hdr.length, 1) < 0) {
+      if (sendme_circ_sendme_received(hop_sendme(circ, hop), data, hdr.length, 1) < 0) {
         circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
         return;
       }
-      if (hop == circ->n_hops - 1 && circ->handlers.on_writable)
+      if (hop == last_hop(circ) && circ->handlers.on_writable)
         circ->handlers.on_writable(circ, circ->arg);
       return;
     case RELAY_COMMAND_EXTENDED2:

@@ -84,10 +84,25 @@ unsigned circuit_log_id(const circuit_t *circ);
  * 0, or -1 when the circuit is not open or the channel refused the cell. */
 int circuit_send_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
                        const uint8_t *data, size_t len);
+/* Sends one DATA cell to the last hop (the end-to-end hop when there is
+ * one) whose data fill() writes straight into the cell (at most max
+ * bytes; it returns how many). Returns the bytes sent, 0 if fill gave
+ * none, -2 when the circuit window is closed, -1 on failure. */
+typedef size_t (*circuit_fill_fn)(uint8_t *out, size_t max, void *arg);
+int circuit_send_data_generated(circuit_t *circ, uint16_t stream_id, circuit_fill_fn fill,
+                                void *arg);
 /* Whether a DATA cell toward the last hop may be sent now. */
 int circuit_can_package(const circuit_t *circ);
 /* Bytes queued on the first hop's channel, for pacing. */
 size_t circuit_channel_backlog(const circuit_t *circ);
+
+/* An onion service's end-to-end hop (hs-ntor keys of a rendezvous): the
+ * circuit takes ownership of e2e, and from then on hop index
+ * circuit_n_hops(circ) -- and the default "last hop" (-1) -- is the other
+ * end of the rendezvous. Returns 0, or -1 if the circuit is not open or
+ * already has one. */
+struct hs_e2e_crypto_t;
+int circuit_add_e2e_hop(circuit_t *circ, struct hs_e2e_crypto_t *e2e);
 
 /* Closes the circuit: sends DESTROY if the channel is up, calls on_closed
  * (unless already closed) and frees it after this loop turn. */
