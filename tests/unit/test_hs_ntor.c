@@ -9,8 +9,10 @@
 #include "tests/unit/test_crypto_vectors.h"
 
 #include "core/crypto/hs_ntor.h"
+#include "core/crypto/relay_crypto.h"
 #include "core/crypto/relay_crypto_hs.h"
 #include "core/crypto/sendme.h"
+#include "lib/crypt/crypto_util.h"
 
 #include <string.h>
 
@@ -223,5 +225,89 @@ UNITTEST(hs_e2e, sendme_digest_is_truncated_sha3)
   UT_EQ_HEX(body, 3, "010014");
   UT_EQ_MEM(body + 3, field(vf, 1, "digest", 32), 20);
   hs_e2e_crypto_free(service);
+  vecfile_free(vf);
+}
+
+/* The end-to-end layer on a joined rendezvous circuit, with the circuits'
+ * own per-hop relay crypto (core/crypto/relay_crypto, itself checked
+ * against its own reference): client C0 C1 RP, service S0 S1 RP. A cell
+ * sent by either end passes every relay unrecognized, reaches the other
+ * end with all circuit layers peeled and no circuit hop recognizing it,
+ * and the end-to-end layer recognizes it there. */
+#define PATH_HOPS 3
+
+typedef struct side_t {
+  relay_crypto_t *origin[PATH_HOPS];  /* the end's view of its hops */
+  relay_crypto_t *relay[PATH_HOPS];   /* each relay's own state */
+  hs_e2e_crypto_t *e2e;
+} side_t;
+
+static void
+side_init(side_t *s, const uint8_t *e2e_keys, int is_service)
+{
+  for (int i = 0; i < PATH_HOPS; i++) {
+    uint8_t k[RELAY_CRYPTO_KEY_MATERIAL_LEN];
+    UT_EQ_INT(crypto_rand_bytes(k, sizeof(k)), 0);
+    s->origin[i] = relay_crypto_new(k, sizeof(k));
+    s->relay[i] = relay_crypto_new(k, sizeof(k));
+    UT_ASSERT(s->origin[i] && s->relay[i]);
+  }
+  s->e2e = hs_e2e_crypto_new(e2e_keys, HS_E2E_KEY_MATERIAL_LEN, is_service);
+  UT_ASSERT(s->e2e != NULL);
+}
+
+static void
+side_free(side_t *s)
+{
+  for (int i = 0; i < PATH_HOPS; i++) {
+    relay_crypto_free(s->origin[i]);
+    relay_crypto_free(s->relay[i]);
+  }
+  hs_e2e_crypto_free(s->e2e);
+}
+
+/* from sends plain to to across the rendezvous point. */
+static void
+send_across(side_t *from, side_t *to, const uint8_t *plain)
+{
+  uint8_t p[RELAY_PAYLOAD_LEN], sealed[RELAY_PAYLOAD_LEN];
+  memcpy(p, plain, RELAY_PAYLOAD_LEN);
+  UT_EQ_INT(hs_e2e_crypto_encrypt_outgoing(from->e2e, p), 0);
+  UT_EQ_INT(relay_crypto_client_add_layers(from->origin, PATH_HOPS, p), 0);
+  for (int i = 0; i < PATH_HOPS; i++)        /* outbound to the RP */
+    UT_EQ_INT(relay_crypto_relay_decrypt_forward(from->relay[i], p), 0);
+  for (int i = PATH_HOPS - 1; i >= 0; i--)   /* inbound from the RP */
+    UT_EQ_INT(relay_crypto_relay_encrypt_backward(to->relay[i], p, 0), 0);
+  UT_EQ_INT(relay_crypto_client_decrypt(to->origin, PATH_HOPS, p), -1);
+  UT_EQ_INT(hs_e2e_crypto_decrypt_incoming(to->e2e, p), 1);
+  memcpy(sealed, plain, RELAY_PAYLOAD_LEN);
+  memcpy(sealed + RELAY_OFF_DIGEST,
+         hs_e2e_crypto_last_outgoing_digest(from->e2e),
+         RELAY_DIGEST_FIELD_LEN);
+  UT_EQ_MEM(p, sealed, RELAY_PAYLOAD_LEN);
+  UT_EQ_MEM(hs_e2e_crypto_last_incoming_digest(to->e2e),
+            hs_e2e_crypto_last_outgoing_digest(from->e2e),
+            HS_E2E_DIGEST_LEN);
+}
+
+UNITTEST(hs_e2e, across_rendezvous_point)
+{
+  vecfile_t *vf = vecfile_load(E2E_VEC);
+  const uint8_t *keys = field(vf, 0, "keys", 128);
+  side_t client, service;
+  uint8_t plain[RELAY_PAYLOAD_LEN];
+  side_init(&client, keys, 0);
+  side_init(&service, keys, 1);
+  for (int n = 0; n < 20; n++) {
+    UT_EQ_INT(relay_msg_encode(plain, RELAY_COMMAND_DATA, 1,
+                               (const uint8_t *)"hello onion", 11), 0);
+    plain[20] = (uint8_t)n;
+    if (n % 3 == 2)
+      send_across(&service, &client, plain);
+    else
+      send_across(&client, &service, plain);
+  }
+  side_free(&client);
+  side_free(&service);
   vecfile_free(vf);
 }
