@@ -20,7 +20,7 @@
   { name, CONFIG_TYPE_PORT, OFF(field), dflt, desc, flags, 0, 0, addr, allowed, defaults }
 #define HSVAR(name, desc) \
   { name, CONFIG_TYPE_LINELIST_GROUP, OFF(HiddenServiceOptions), NULL, desc, \
-    CVFLAG_INERT, 0, 0, NULL, 0, 0 }
+    CVFLAG_NO_RELOAD, 0, 0, NULL, 0, 0 }
 
 #define INERT CVFLAG_INERT
 #define NORELOAD CVFLAG_NO_RELOAD

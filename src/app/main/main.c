@@ -6,8 +6,11 @@
 #include "app/config/statefile.h"
 #include "core/mainloop/mainloop.h"
 #include "core/or/channel_tls.h"
+#include "core/or/circuit.h"
 #include "feature/client/client.h"
 #include "feature/client/socks_port.h"
+#include "feature/hs/hs_config.h"
+#include "feature/hs/hs_service.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
 
@@ -186,8 +189,9 @@ heartbeat_cb(evutil_socket_t fd, short what, void *arg)
   char up[64];
   (void)fd; (void)what; (void)arg;
   format_uptime(up, sizeof(up), (long)(time(NULL) - started_at));
-  log_notice(LD_HEARTBEAT, "Heartbeat: Tor's uptime is %s, with 0 circuits open. "
-             "I've sent 0 kB and received 0 kB.", up);
+  log_notice(LD_HEARTBEAT, "Heartbeat: Tor's uptime is %s, with %zu circuits open.", up,
+             circuit_count());
+  hs_services_log_stats();
 }
 
 static void
@@ -308,7 +312,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
     case SIGUSR1: {
       char up[64];
       format_uptime(up, sizeof(up), (long)(time(NULL) - started_at));
-      log_notice(LD_GENERAL, "Dumping stats: uptime %s, 0 circuits, 0 streams.", up);
+      log_notice(LD_GENERAL, "Dumping stats: uptime %s, %zu circuits.", up, circuit_count());
+      hs_services_log_stats();
       break;
     }
     case SIGUSR2:
@@ -417,6 +422,22 @@ start_client(const or_options_t *options)
   return 0;
 }
 
+/* Loads the onion services' keys (their hostname files appear at once)
+ * and starts them; they publish once the client has bootstrapped. */
+static int
+start_onion_services(const or_options_t *options)
+{
+  static hs_service_config_t configs[HS_CONFIG_MAX_SERVICES];
+  char err[1024];
+  int n = hs_config_parse(options->HiddenServiceOptions, configs, HS_CONFIG_MAX_SERVICES,
+                          err, sizeof(err));
+  if (n < 0) {
+    log_err(LD_CONFIG, "%s", err);
+    return -1;
+  }
+  return hs_services_start(mainloop_get_base(), configs, n, options->TestingTorNetwork);
+}
+
 static void
 stop_client(void)
 {
@@ -462,10 +483,11 @@ run_tor(void)
     goto done;
   started_at = time(NULL);
   schedule_periodic_events(options);
-  if (start_client(options) < 0)
+  if (start_onion_services(options) < 0 || start_client(options) < 0)
     goto done;
   status = mainloop_run() == 0 ? 0 : 1;
 done:
+  hs_services_stop();
   stop_client();
   free_events();
   remove_pidfile();

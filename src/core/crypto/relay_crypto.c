@@ -139,8 +139,9 @@ relay_crypto_client_decrypt(relay_crypto_t *const *hops, int n_hops,
     if (recognize(&hops[i]->back, payload))
       return i;
   }
-  log_protocol_warn(LD_PROTOCOL, "Relay cell from the circuit not "
-                    "recognized by any of its %d hops", n_hops);
+  /* Not ours at any hop: the caller decides whether that is a protocol
+   * violation (it is not on a rendezvous circuit, where the end-to-end
+   * hop comes next). */
   return -1;
 }
 

@@ -54,9 +54,10 @@ int relay_crypto_client_add_layers(relay_crypto_t *const *hops, int n_hops,
 /* Client: payload arrived from hops[0]. Decrypt with the backward keys of
  * hops 0, 1, ... and stop at the first hop for which recognized is zero and
  * the digest matches (that hop's backward digest then includes the cell).
- * Returns the hop index, or -1 if no hop recognizes it: payload is then
- * garbage and every hop's backward keystream has moved on, so the circuit
- * can no longer be used; the caller closes it (as tor does). */
+ * Returns the hop index, or -1 if no hop recognizes it: every hop's layer
+ * is then removed and every hop's backward keystream has moved on. On an
+ * onion service's rendezvous circuit that is the cell for the end-to-end
+ * hop; on any other circuit the caller closes it (as tor does). */
 int relay_crypto_client_decrypt(relay_crypto_t *const *hops, int n_hops,
                                 uint8_t payload[RELAY_PAYLOAD_LEN]);
 

@@ -309,6 +309,42 @@ client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint16_t p
   ready(NULL, arg);
 }
 
+circuit_t *
+client_launch_circuit_to(const circuit_hop_info_t *last, const circuit_handlers_t *handlers,
+                         void *arg)
+{
+  const nodelist_t *nl = client.dir.nodes;
+  path_constraints_t pc;
+  if (!nl || !client.enough_dirinfo)
+    return NULL;
+  memset(&pc, 0, sizeof(pc));
+  pc.distinct_subnets = client.cfg->distinct_subnets;
+  const node_t *last_node = nodelist_find(nl, last->rsa_id);
+  if (last_node)
+    pc.in_path[pc.n_in_path++] = last_node;
+  const node_t *guard = guards_choose(client.cfg->guards, nl->nodes, nl->n_nodes, time(NULL));
+  if (!guard || (last_node && guard == last_node))
+    guard = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_GUARD, &nl->weights, &pc, rng);
+  if (!guard)
+    return NULL;
+  pc.in_path[pc.n_in_path++] = guard;
+  const node_t *middle = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_MIDDLE,
+                                          &nl->weights, &pc, rng);
+  if (!middle)
+    return NULL;
+  circuit_hop_info_t hops[3];
+  node_get_hop_info(guard, &hops[0]);
+  node_get_hop_info(middle, &hops[1]);
+  hops[2] = *last;
+  return circuit_launch(client.base, hops, 3, handlers, arg);
+}
+
+const struct dirstate_t *
+client_dirstate(void)
+{
+  return client.started ? &client.dir : NULL;
+}
+
 void
 client_retire_circuit(circuit_t *circ)
 {

@@ -46,6 +46,15 @@ void client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint1
 /* No new streams go to circ (an exit refused one of ours, say); the
  * streams already on it go on. */
 void client_retire_circuit(circuit_t *circ);
+/* A 3-hop circuit for another role (an onion service's intro, HSDir and
+ * rendezvous circuits): our guard, a middle, and the given last hop. The
+ * caller's handlers get its events. NULL if no path could be made. */
+circuit_t *client_launch_circuit_to(const circuit_hop_info_t *last,
+                                    const circuit_handlers_t *handlers, void *arg);
+/* The directory as the client holds it (consensus, nodes). */
+struct dirstate_t;
+const struct dirstate_t *client_dirstate(void);
+
 /* Forgets a pending request (the requester went away). */
 void client_cancel_circuit_request(void *arg);
 

@@ -22,6 +22,7 @@ struct dirfetch_t {
   struct bufferevent *bev;       /* DirPort transport */
   stream_t *stream;              /* BEGIN_DIR transport */
   char *request;
+  size_t request_len;
   size_t max_body;
   http_response_parser_t *parser;
   struct event *timeout_event;
@@ -98,9 +99,29 @@ dirfetch_timeout_cb(evutil_socket_t fd, short what, void *arg)
   dirfetch_finish(f, 0);
 }
 
+/* A GET of path, or a POST of body (body_len bytes) when body is set. */
+static char *
+make_request(const char *host, const char *path, const uint8_t *body, size_t body_len)
+{
+  if (!body)
+    return http_dir_get_new(host, path, 0, NULL);
+  char *head = http_dir_post_head_new(host, path, body_len, NULL);
+  if (!head)
+    return NULL;
+  size_t hl = strlen(head);
+  char *req = malloc(hl + body_len + 1);
+  if (req) {
+    memcpy(req, head, hl);
+    memcpy(req + hl, body, body_len);
+    req[hl + body_len] = '\0';
+  }
+  free(head);
+  return req;
+}
+
 static dirfetch_t *
-dirfetch_new(struct event_base *base, const char *host, const char *path, size_t max_body,
-             dirfetch_done_fn done, void *arg)
+dirfetch_new(struct event_base *base, const char *host, const char *path, const uint8_t *body,
+             size_t body_len, size_t max_body, dirfetch_done_fn done, void *arg)
 {
   dirfetch_t *f = calloc(1, sizeof(*f));
   if (!f)
@@ -109,7 +130,9 @@ dirfetch_new(struct event_base *base, const char *host, const char *path, size_t
   f->max_body = max_body;
   f->done = done;
   f->arg = arg;
-  f->request = http_dir_get_new(host, path, 0, NULL);
+  f->request = make_request(host, path, body, body_len);
+  /* Bodies are text (descriptors), so the request is a C string. */
+  f->request_len = f->request ? strlen(f->request) : 0;
   f->parser = http_response_parser_new(DIRFETCH_MAX_HEADERS, max_body);
   f->timeout_event = evtimer_new(base, dirfetch_timeout_cb, f);
   if (!f->request || !f->parser || !f->timeout_event) {
@@ -173,7 +196,7 @@ dirfetch_via_dirport(struct event_base *base, const char *address, uint16_t dir_
   if (inet_pton(AF_INET, address, &sin.sin_addr) != 1)
     return NULL;
   snprintf(host, sizeof(host), "%s:%u", address, dir_port);
-  dirfetch_t *f = dirfetch_new(base, host, path, max_body, done, arg);
+  dirfetch_t *f = dirfetch_new(base, host, path, NULL, 0, max_body, done, arg);
   if (!f)
     return NULL;
   snprintf(f->what, sizeof(f->what), "GET %.60s from %s", path, host);
@@ -183,7 +206,7 @@ dirfetch_via_dirport(struct event_base *base, const char *address, uint16_t dir_
     return NULL;
   }
   bufferevent_setcb(f->bev, dirport_read_cb, NULL, dirport_event_cb, f);
-  bufferevent_write(f->bev, f->request, strlen(f->request));
+  bufferevent_write(f->bev, f->request, f->request_len);
   if (bufferevent_socket_connect(f->bev, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
       bufferevent_enable(f->bev, EV_READ) < 0) {
     dirfetch_free(f);
@@ -199,9 +222,10 @@ static void
 dirstream_connected(stream_t *s, void *arg)
 {
   dirfetch_t *f = arg;
-  size_t len = strlen(f->request);
+  size_t len = f->request_len;
   if (stream_send(s, (const uint8_t *)f->request, len) != (long)len) {
-    /* A GET fits the first windows; anything else is a broken stream. */
+    /* A GET or a descriptor POST fits the first windows; anything else is
+     * a broken stream. */
     dirfetch_finish(f, 0);
   }
 }
@@ -228,15 +252,17 @@ static const stream_handlers_t dirstream_handlers = {
   .on_connected = dirstream_connected, .on_data = dirstream_data, .on_end = dirstream_end,
 };
 
-dirfetch_t *
-dirfetch_via_circuit(struct event_base *base, circuit_t *circ, const char *path,
-                     size_t max_body, dirfetch_done_fn done, void *arg)
+static dirfetch_t *
+dirfetch_over_circuit(struct event_base *base, circuit_t *circ, const char *method,
+                      const char *path, const uint8_t *body, size_t body_len, size_t max_body,
+                      dirfetch_done_fn done, void *arg)
 {
   const circuit_hop_info_t *last = circuit_hop_info(circ, circuit_n_hops(circ) - 1);
-  dirfetch_t *f = dirfetch_new(base, last->address, path, max_body, done, arg);
+  dirfetch_t *f = dirfetch_new(base, last->address, path, body, body_len, max_body, done, arg);
   if (!f)
     return NULL;
-  snprintf(f->what, sizeof(f->what), "GET %.60s from %s over BEGIN_DIR", path, last->nickname);
+  snprintf(f->what, sizeof(f->what), "%s %.60s %s %s over BEGIN_DIR", method, path,
+           body ? "to" : "from", last->nickname);
   f->stream = stream_open(circ, NULL, &dirstream_handlers, f);
   if (!f->stream) {
     dirfetch_free(f);
@@ -244,6 +270,20 @@ dirfetch_via_circuit(struct event_base *base, circuit_t *circ, const char *path,
   }
   log_info(LD_DIR, "Starting %s.", f->what);
   return f;
+}
+
+dirfetch_t *
+dirfetch_via_circuit(struct event_base *base, circuit_t *circ, const char *path,
+                     size_t max_body, dirfetch_done_fn done, void *arg)
+{
+  return dirfetch_over_circuit(base, circ, "GET", path, NULL, 0, max_body, done, arg);
+}
+
+dirfetch_t *
+dirfetch_post_via_circuit(struct event_base *base, circuit_t *circ, const char *path,
+                          const uint8_t *body, size_t body_len, dirfetch_done_fn done, void *arg)
+{
+  return dirfetch_over_circuit(base, circ, "POST", path, body, body_len, 64 * 1024, done, arg);
 }
 
 void

@@ -32,6 +32,11 @@ dirfetch_t *dirfetch_via_dirport(struct event_base *base, const char *address,
 /* GET path over a BEGIN_DIR stream on circ (open). */
 dirfetch_t *dirfetch_via_circuit(struct event_base *base, circuit_t *circ, const char *path,
                                  size_t max_body, dirfetch_done_fn done, void *arg);
+/* POST body (body_len bytes of text, e.g. an onion service descriptor) to
+ * path over a BEGIN_DIR stream on circ; the answer comes as for a GET. */
+dirfetch_t *dirfetch_post_via_circuit(struct event_base *base, circuit_t *circ,
+                                      const char *path, const uint8_t *body, size_t body_len,
+                                      dirfetch_done_fn done, void *arg);
 /* Abandons the request without calling back. */
 void dirfetch_cancel(dirfetch_t *f);
 
