@@ -16,6 +16,7 @@ struct stream_t {
   circuit_t *circ;
   uint16_t id;
   stream_state_t state;
+  int linked;                 /* in all_streams */
   int package_window;
   int deliver_window;
   int consumer_blocked;
@@ -29,12 +30,16 @@ static stream_t *all_streams;
 static void
 stream_unlink(stream_t *s)
 {
+  if (!s->linked)
+    return;
+  s->linked = 0;
   if (s->prev)
     s->prev->next = s->next;
   else
     all_streams = s->next;
   if (s->next)
     s->next->prev = s->prev;
+  s->next = s->prev = NULL;
 }
 
 static void
@@ -89,6 +94,7 @@ stream_start(circuit_t *circ, uint8_t command, const uint8_t *body, size_t len,
   if (all_streams)
     all_streams->prev = s;
   all_streams = s;
+  s->linked = 1;
   return s;
 }
 
@@ -200,12 +206,16 @@ stream_count_on_circuit(const circuit_t *circ)
   return n;
 }
 
+/* Tells the owner the stream is over and frees it. The stream leaves the
+ * list first, so whatever the handler does (close the circuit, say, which
+ * ends that circuit's other streams) cannot reach it again. */
 static void
 stream_end(stream_t *s, uint8_t reason)
 {
+  stream_unlink(s);
   if (s->handlers.on_end)
     s->handlers.on_end(s, reason, s->arg);
-  stream_free(s);
+  free(s);
 }
 
 void
@@ -265,9 +275,10 @@ stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
       size_t vlen = data[1];
       uint32_t ttl = (uint32_t)v[vlen] << 24 | (uint32_t)v[vlen + 1] << 16 |
                      (uint32_t)v[vlen + 2] << 8 | v[vlen + 3];
+      stream_unlink(s);
       if (s->handlers.on_resolved)
         s->handlers.on_resolved(s, data[0], v, vlen, ttl, s->arg);
-      stream_free(s);
+      free(s);
       return;
     }
     default:

@@ -7,7 +7,8 @@
  *   on_data(s, data, len)  bytes from the far end (valid during the call)
  *   on_writable(s)         stream_send() can take bytes again
  *   on_end(s, reason)      END arrived or the circuit went away; exactly
- *                          once, and the stream is freed when it returns
+ *                          once; the stream is already gone (don't close
+ *                          it) and is freed when the handler returns
  * The owner of the circuit routes the circuit's messages here with
  * stream_circuit_relay(), stream_circuit_writable() and
  * stream_circuit_closed(). */
