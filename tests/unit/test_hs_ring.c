@@ -183,9 +183,11 @@ UNITTEST(hs_ring, selection_rule)
 
 /* ---- real tor ---------------------------------------------------------- */
 
-#define REALTOR_RING "tests/vectors/hs/realtor_ring.txt"
-#define REALTOR_RELAYS "tests/vectors/hs/realtor_relays.txt"
-#define REALTOR_PK "tests/vectors/hs/realtor/hs_ed25519_public_key"
+/* Two captures (two networks): "realtor" from its start (first uploads of
+ * both descriptors, fetches in both segments, with no SRV, then one, then
+ * two) and "realtor2", whose events are pinned to the consensus in force
+ * by NEWCONSENSUS events (uploads at each SRV rotation). */
+static const char *const CAPTURES[] = { "realtor", "realtor2" };
 #define MAX_RELAYS 32
 #define MAX_EVENTS 1024
 
@@ -216,7 +218,7 @@ parse_event(rt_event_t *e, char *line)
   if (sscanf(line, "%d %lu %llu %llu %d %64s %d %64s %64s %64s %64s",
              &e->role, &e->batch, &e->time, &e->valid_after, &hc, cur, &hp,
              prev, bpk, ed, idx) != 11)
-    unittest_fail(__FILE__, __LINE__, "bad line in " REALTOR_RING);
+    unittest_fail(__FILE__, __LINE__, "bad line in a realtor ring file");
   e->srvs.have_current = hc;
   e->srvs.have_previous = hp;
   ut_unhex(e->srvs.current, 32, cur);
@@ -227,12 +229,17 @@ parse_event(rt_event_t *e, char *line)
 }
 
 static void
-realtor_load(realtor_t *rt)
+realtor_load(realtor_t *rt, const char *name)
 {
+  char path[256];
   size_t len;
-  uint8_t *pkfile = ut_read_srcfile(REALTOR_PK, &len);
+  uint8_t *pkfile;
   char *text, *line, *save = NULL;
   vecfile_t *rv;
+
+  snprintf(path, sizeof(path), "tests/vectors/hs/%s/hs_ed25519_public_key",
+           name);
+  pkfile = ut_read_srcfile(path, &len);
 
   UT_EQ_INT(len, 64);
   memcpy(rt->identity_pk, pkfile + 32, 32);
@@ -241,7 +248,8 @@ realtor_load(realtor_t *rt)
   rt->ev = calloc(MAX_EVENTS, sizeof(*rt->ev));
   rt->n_ev = 0;
   UT_ASSERT(rt->ev != NULL);
-  text = (char *)ut_read_srcfile(REALTOR_RING, &len);
+  snprintf(path, sizeof(path), "tests/vectors/hs/%s_ring.txt", name);
+  text = (char *)ut_read_srcfile(path, &len);
   for (line = strtok_r(text, "\n", &save); line;
        line = strtok_r(NULL, "\n", &save)) {
     if (line[0] == '#')
@@ -251,7 +259,8 @@ realtor_load(realtor_t *rt)
   }
   free(text);
 
-  rv = vecfile_load(REALTOR_RELAYS);
+  snprintf(path, sizeof(path), "tests/vectors/hs/%s_relays.txt", name);
+  rv = vecfile_load(path);
   rt->n_relays = (size_t)vecfile_n_records(rv);
   UT_ASSERT(rt->n_relays > 0 && rt->n_relays <= MAX_RELAYS);
   for (size_t i = 0; i < rt->n_relays; i++) {
@@ -298,48 +307,69 @@ matching_ring(const realtor_t *rt, const rt_event_t *e,
   return -1;
 }
 
+typedef struct rt_counts_t {
+  int upload, fetch, first, second, disaster, current, previous, batches;
+} rt_counts_t;
+
+/* Every event of capture `name` sits where our rules put it (same blinded
+ * key, same HSDIR_INDEX); count what the capture covers. */
+static void
+check_capture_indices(const char *name, rt_counts_t *n)
+{
+  realtor_t rt;
+
+  realtor_load(&rt, name);
+  UT_ASSERT(rt.n_ev >= 20);
+  for (int i = 0; i < rt.n_ev; i++) {
+    const rt_event_t *e = &rt.ev[i];
+    hs_ring_period_t rings[2];
+    int nr = expected_rings(&rt, e, rings);
+    int r = matching_ring(&rt, e, rings, nr);
+
+    if (r < 0)
+      unittest_fail(__FILE__, __LINE__, "%s event %d (time %llu, valid-after "
+                    "%llu): real tor's ring is not ours", name, i, e->time,
+                    e->valid_after);
+    n->fetch += nr == 1;
+    n->upload += nr == 2;
+    n->first += nr == 2 && r == 0;
+    n->second += nr == 2 && r == 1;
+    if (rings[r].srv_is_disaster)
+      n->disaster++;
+    else if (e->srvs.have_current &&
+             !memcmp(rings[r].srv, e->srvs.current, 32))
+      n->current++;
+    else
+      n->previous++;
+  }
+  free(rt.ev);
+}
+
 /* Every HSDir real tor's service uploaded to, and every one its client
  * fetched from, sits where our time period, SRV, blinding and index rules
  * put it: same blinded key, same HSDIR_INDEX. */
 UNITTEST(hs_ring, real_tor_indices)
 {
-  realtor_t rt;
-  int n_upload = 0, n_fetch = 0, n_disaster = 0, n_srv = 0;
-  int n_first = 0, n_second = 0;
+  rt_counts_t n;
 
-  realtor_load(&rt);
-  UT_ASSERT(rt.n_ev >= 20);
-  for (int i = 0; i < rt.n_ev; i++) {
-    hs_ring_period_t rings[2];
-    int nr = expected_rings(&rt, &rt.ev[i], rings);
-    int r = matching_ring(&rt, &rt.ev[i], rings, nr);
-    if (r < 0)
-      unittest_fail(__FILE__, __LINE__, "event %d (time %llu, valid-after "
-                    "%llu): real tor's ring is not ours", i, rt.ev[i].time,
-                    rt.ev[i].valid_after);
-    n_fetch += nr == 1;
-    n_upload += nr == 2;
-    n_first += nr == 2 && r == 0;
-    n_second += nr == 2 && r == 1;
-    n_disaster += rings[r].srv_is_disaster;
-    n_srv += !rings[r].srv_is_disaster;
-  }
-  /* the capture covers uploads of both descriptors and fetches, with and
-   * without an SRV in the consensus */
-  UT_ASSERT(n_upload > 0 && n_fetch > 0 && n_first > 0 && n_second > 0);
-  UT_ASSERT(n_disaster > 0 && n_srv > 0);
-  free(rt.ev);
+  memset(&n, 0, sizeof(n));
+  for (size_t c = 0; c < sizeof(CAPTURES) / sizeof(CAPTURES[0]); c++)
+    check_capture_indices(CAPTURES[c], &n);
+  /* the captures cover uploads of both descriptors and fetches, with no
+   * SRV in the consensus, the current one and the previous one */
+  UT_ASSERT(n.upload > 0 && n.fetch > 0 && n.first > 0 && n.second > 0);
+  UT_ASSERT(n.disaster > 0 && n.current > 0 && n.previous > 0);
 }
 
-/* For each upload batch (one descriptor, one moment), the set of HSDirs
- * real tor chose is exactly our selection (2 replicas, spread 4); each
- * fetch went to one of our first 3 per replica. */
-UNITTEST(hs_ring, real_tor_selection)
+/* For each upload batch of capture `name` (one descriptor, one moment),
+ * the set of HSDirs real tor chose is exactly our selection (2 replicas,
+ * spread 4); each fetch went to one of our first 3 per replica. */
+static void
+check_capture_selection(const char *name, rt_counts_t *n)
 {
   realtor_t rt;
-  int checked = 0;
 
-  realtor_load(&rt);
+  realtor_load(&rt, name);
   for (int i = 0; i < rt.n_ev; i++) {
     const rt_event_t *e = &rt.ev[i];
     hs_ring_period_t rings[2];
@@ -365,8 +395,17 @@ UNITTEST(hs_ring, real_tor_selection)
     }
     if (!fetch)
       UT_EQ_INT(in_batch, ns);
-    checked++;
+    n->batches++;
   }
-  UT_ASSERT(checked > 2);
   free(rt.ev);
+}
+
+UNITTEST(hs_ring, real_tor_selection)
+{
+  rt_counts_t n;
+
+  memset(&n, 0, sizeof(n));
+  for (size_t c = 0; c < sizeof(CAPTURES) / sizeof(CAPTURES[0]); c++)
+    check_capture_selection(CAPTURES[c], &n);
+  UT_ASSERT(n.batches > 4);
 }
