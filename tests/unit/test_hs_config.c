@@ -57,6 +57,25 @@ UNITTEST(hs_config, ports_and_bulk_sources)
   UT_EQ_INT(p->target_port, 8443);
 }
 
+UNITTEST(hs_config, intro_points_and_stream_limits)
+{
+  static hs_service_config_t s[HS_CONFIG_MAX_SERVICES];
+  char err[512];
+  UT_EQ_INT(parse("HiddenServiceDir /a\nHiddenServicePort 80\n"
+                  "HiddenServiceDir /b\nHiddenServicePort 80\nHiddenServiceNumIntroductionPoints 5\n"
+                  "HiddenServiceMaxStreams 10\nHiddenServiceMaxStreamsCloseCircuit 1\n",
+                  s, err, sizeof(err)), 2);
+  UT_EQ_INT(s[0].num_intro_points, 3);
+  UT_EQ_INT(s[0].max_streams, 0);
+  UT_EQ_INT(s[1].num_intro_points, 5);
+  UT_EQ_INT(s[1].max_streams, 10);
+  UT_EQ_INT(s[1].max_streams_close_circuit, 1);
+  UT_EQ_INT(parse("HiddenServiceDir /a\nHiddenServicePort 80\nHiddenServiceNumIntroductionPoints 0\n",
+                  s, err, sizeof(err)), -1);
+  UT_EQ_INT(parse("HiddenServiceDir /a\nHiddenServicePort 80\nHiddenServiceMaxStreams 70000\n",
+                  s, err, sizeof(err)), -1);
+}
+
 UNITTEST(hs_config, errors_name_the_line)
 {
   static hs_service_config_t s[HS_CONFIG_MAX_SERVICES];

@@ -102,6 +102,14 @@ static const config_var_t option_vars[] = {
   HSVAR("HiddenServiceBulkSink",
         "\"VIRTPORT\": streams to VIRTPORT are read and discarded (upload tests)."),
   HSVAR("HiddenServiceVersion", "The onion service protocol version; only 3."),
+  HSVAR("HiddenServiceNumIntroductionPoints",
+        "Number of introduction points the service keeps (1 to 20; default 3)."),
+  HSVAR("HiddenServiceMaxStreams",
+        "Most streams one rendezvous circuit may have open at once (0, the default, "
+        "means no limit); more are refused."),
+  HSVAR("HiddenServiceMaxStreamsCloseCircuit",
+        "If 1, a rendezvous circuit that asks for more than HiddenServiceMaxStreams "
+        "streams is closed instead of the extra stream refused."),
   /* Relay: accepted so relay torrc files load; this daemon is not a relay yet. */
   VAR("Nickname", STRING, Nickname, NULL, INERT,
       "The relay's nickname: 1 to 19 characters among [A-Za-z0-9]."),

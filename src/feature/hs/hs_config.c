@@ -169,12 +169,32 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
       cur = &out[n++];
       memset(cur, 0, sizeof(*cur));
       snprintf(cur->dir, sizeof(cur->dir), "%s", l->value);
+      cur->num_intro_points = HS_CONFIG_DEFAULT_INTRO_POINTS;
       continue;
     }
     if (!cur) {
       snprintf(err, errlen, "%s: %s with no preceding HiddenServiceDir directive",
                config_line_where(l), l->key);
       return -1;
+    }
+    if (!strcasecmp(l->key, "HiddenServiceNumIntroductionPoints") ||
+        !strcasecmp(l->key, "HiddenServiceMaxStreams") ||
+        !strcasecmp(l->key, "HiddenServiceMaxStreamsCloseCircuit")) {
+      int is_num = !strcasecmp(l->key, "HiddenServiceNumIntroductionPoints");
+      int is_close = !strcasecmp(l->key, "HiddenServiceMaxStreamsCloseCircuit");
+      long long lo = is_num ? 1 : 0, hi = is_num ? HS_CONFIG_MAX_INTRO_POINTS : is_close ? 1 : 65535;
+      long long v;
+      if (conf_parse_int(l->value, lo, hi, &v, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s: %s", config_line_where(l), l->key, why);
+        return -1;
+      }
+      if (is_num)
+        cur->num_intro_points = (int)v;
+      else if (is_close)
+        cur->max_streams_close_circuit = (int)v;
+      else
+        cur->max_streams = (int)v;
+      continue;
     }
     if (!strcasecmp(l->key, "HiddenServiceVersion")) {
       if (strcmp(l->value, "3")) {

@@ -5,6 +5,9 @@
  *                          [Bytes=SIZE] [Rate=SIZE]   bytes made in the daemon
  *   HiddenServiceBulkSink VIRTPORT             reads and discards
  *   HiddenServiceVersion 3
+ *   HiddenServiceNumIntroductionPoints N      1..20, default 3
+ *   HiddenServiceMaxStreams N                 per rendezvous circuit, 0..65535
+ *   HiddenServiceMaxStreamsCloseCircuit 0|1   over the limit: close the circuit
  * Sizes take tor's memory units ("1 GB", "10 MBytes"); Rate is per second
  * and per stream. A virtual port may be served once per service. */
 #ifndef TOR_FEATURE_HS_HS_CONFIG_H
@@ -42,8 +45,14 @@ typedef struct hs_port_config_t {
 #define HS_CONFIG_MAX_PORTS 64
 #define HS_CONFIG_MAX_SERVICES 16
 
+#define HS_CONFIG_DEFAULT_INTRO_POINTS 3
+#define HS_CONFIG_MAX_INTRO_POINTS 20
+
 typedef struct hs_service_config_t {
   char dir[4096];
+  int num_intro_points;        /* HiddenServiceNumIntroductionPoints */
+  int max_streams;             /* HiddenServiceMaxStreams, 0 = no limit */
+  int max_streams_close_circuit; /* HiddenServiceMaxStreamsCloseCircuit */
   hs_port_config_t ports[HS_CONFIG_MAX_PORTS];
   int n_ports;
 } hs_service_config_t;

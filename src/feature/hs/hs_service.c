@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HS_N_INTRO_POINTS 3
+#define HS_N_INTRO_POINTS HS_CONFIG_MAX_INTRO_POINTS  /* room; cfg says how many */
 #define HS_REUPLOAD_INTERVAL (30 * 60)
 #define HS_MAX_HSDIRS 64
 /* Introductions one intro point takes before its replay cache is full. */
@@ -193,7 +193,7 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
    * revision counter must. */
   d.revision_counter = (uint64_t)(time(NULL) - hs_time_period_start(tp, rp->tp));
   d.create2_ntor = 1;
-  for (int i = 0; i < HS_N_INTRO_POINTS; i++) {
+  for (int i = 0; i < svc->cfg.num_intro_points; i++) {
     const hs_intro_t *in = &svc->intros[i];
     if (!in->established)
       continue;
@@ -465,7 +465,7 @@ pick_intro_relay(const hs_service_t *svc, const nodelist_t *nl)
 {
   path_constraints_t pc;
   memset(&pc, 0, sizeof(pc));
-  for (int i = 0; i < HS_N_INTRO_POINTS; i++) {
+  for (int i = 0; i < svc->cfg.num_intro_points; i++) {
     const node_t *n = svc->intros[i].circ ? nodelist_find(nl, svc->intros[i].relay.rsa_id) : NULL;
     if (n && pc.n_in_path < PATH_MAX_HOPS)
       pc.in_path[pc.n_in_path++] = n;
@@ -481,7 +481,7 @@ launch_intro_points(hs_service_t *svc)
   const dirstate_t *ds = client_dirstate();
   if (!ds || !ds->nodes)
     return;
-  for (int i = 0; i < HS_N_INTRO_POINTS; i++) {
+  for (int i = 0; i < svc->cfg.num_intro_points; i++) {
     hs_intro_t *in = &svc->intros[i];
     if (in->circ)
       continue;
@@ -512,7 +512,7 @@ service_tick(hs_service_t *svc)
     return;
   launch_intro_points(svc);
   int established = 0;
-  for (int i = 0; i < HS_N_INTRO_POINTS; i++)
+  for (int i = 0; i < svc->cfg.num_intro_points; i++)
     established += svc->intros[i].established;
   if (established == 0 || svc->uploads_in_flight > 0)
     return;

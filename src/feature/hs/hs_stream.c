@@ -246,6 +246,15 @@ begin_port(const uint8_t *data, size_t len, uint16_t *port)
   return 0;
 }
 
+static size_t
+count_on_circuit(const circuit_t *circ)
+{
+  size_t n = 0;
+  for (const hs_stream_t *s = all_streams; s; s = s->next)
+    n += s->circ == circ;
+  return n;
+}
+
 static void
 handle_begin(circuit_t *circ, const hs_service_config_t *svc, hs_stream_stats_t *stats,
              uint16_t id, const uint8_t *data, size_t len)
@@ -256,6 +265,17 @@ handle_begin(circuit_t *circ, const hs_service_config_t *svc, hs_stream_stats_t 
     uint8_t reason = END_REASON_TORPROTOCOL;
     if (id)
       circuit_send_relay(circ, -1, RELAY_COMMAND_END, id, &reason, 1);
+    return;
+  }
+  if (svc->max_streams && count_on_circuit(circ) >= (size_t)svc->max_streams) {
+    if (svc->max_streams_close_circuit) {
+      log_info(LD_REND, "Too many streams on a rendezvous circuit; closing it.");
+      circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    } else {
+      log_info(LD_REND, "Too many streams on a rendezvous circuit; refusing one.");
+      uint8_t reason = END_REASON_RESOURCELIMIT;
+      circuit_send_relay(circ, -1, RELAY_COMMAND_END, id, &reason, 1);
+    }
     return;
   }
   const hs_port_config_t *pc = hs_config_find_port(svc, port);
