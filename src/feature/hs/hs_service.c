@@ -189,9 +189,13 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
       ed25519_keypair_generate(k.signing_pk, k.signing_esk) < 0)
     return;
   d.lifetime_minutes = HS_DESC_LIFETIME_DEFAULT;
-  /* Seconds since the period began: grows across restarts, as the
-   * revision counter must. */
-  d.revision_counter = (uint64_t)(time(NULL) - hs_time_period_start(tp, rp->tp));
+  /* HSDirs keep a descriptor only if its revision counter is higher than
+   * the one they have: the wall clock in seconds grows across restarts,
+   * and within one second we count on. */
+  static uint64_t last_revision;
+  uint64_t now_rev = (uint64_t)time(NULL);
+  last_revision = now_rev > last_revision ? now_rev : last_revision + 1;
+  d.revision_counter = last_revision;
   d.create2_ntor = 1;
   for (int i = 0; i < svc->cfg.num_intro_points; i++) {
     const hs_intro_t *in = &svc->intros[i];
@@ -287,6 +291,27 @@ upload_descriptors(hs_service_t *svc)
   svc->need_upload = 0;
   svc->last_upload = time(NULL);
   svc->uploaded_tp = first.tp;
+}
+
+/* The first time period we would upload for now (it changes when the
+ * ring moves to a new period). */
+static int
+current_upload_period(uint64_t *tp_out)
+{
+  const dirstate_t *ds = client_dirstate();
+  hs_time_params_t tp;
+  hs_srv_pair_t srvs;
+  hs_ring_period_t first, second;
+  if (!ds || !ds->consensus || time_params(&tp, ds->consensus) < 0)
+    return -1;
+  memset(&srvs, 0, sizeof(srvs));
+  srvs.have_current = ds->consensus->srv_current.present;
+  srvs.have_previous = ds->consensus->srv_previous.present;
+  memcpy(srvs.current, ds->consensus->srv_current.value, HS_SRV_LEN);
+  memcpy(srvs.previous, ds->consensus->srv_previous.value, HS_SRV_LEN);
+  hs_ring_periods_for_upload(&tp, ds->consensus->valid_after, &srvs, &first, &second);
+  *tp_out = first.tp;
+  return 0;
 }
 
 /* ---- rendezvous ---- */
@@ -516,10 +541,9 @@ service_tick(hs_service_t *svc)
     established += svc->intros[i].established;
   if (established == 0 || svc->uploads_in_flight > 0)
     return;
-  const dirstate_t *ds = client_dirstate();
-  hs_time_params_t tp;
-  int new_period = ds && time_params(&tp, ds->consensus) == 0 && svc->last_upload &&
-                   hs_time_period_num(&tp, time(NULL)) != svc->uploaded_tp;
+  uint64_t period;
+  int new_period = svc->last_upload && current_upload_period(&period) == 0 &&
+                   period != svc->uploaded_tp;
   if (svc->need_upload || new_period || !svc->last_upload ||
       time(NULL) - svc->last_upload >= HS_REUPLOAD_INTERVAL)
     upload_descriptors(svc);
