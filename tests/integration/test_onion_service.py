@@ -5,6 +5,8 @@ local TCP server, and the bulk sink; the real relays, HSDirs and the client
 have no complaint about it."""
 
 import os
+import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -18,7 +20,9 @@ OURS = "ourhs0"
 BULKPERF = os.path.join(testnet.REPO, "src", "tools", "bulkperf", "tor-bulkperf")
 EXTRA = ("HiddenServiceBulkSource 9000 Pattern=sequence\n"
          "HiddenServiceBulkSource 9001 Bytes=1 MB\n"
-         "HiddenServiceBulkSink 9002\n")
+         "HiddenServiceBulkSink 9002\n"
+         "HiddenServiceBulkSource 9003 Pattern=sequence Bytes=1 GB\n"
+         "HiddenServiceBulkSource 9004\n")
 
 
 def setUpModule():
@@ -95,6 +99,123 @@ class OnionServiceTest(unittest.TestCase):
         m = net.wait_for_log(OURS, r"Onion service \S+: (\d+) stream\(s\) served, (\d+) bytes sent, "
                              r"(\d+) bytes received", timeout=20)
         self.assertGreaterEqual(int(m.group(3)), 500000)
+
+    def bulkperf(self, *args, timeout=400):
+        r = subprocess.run([BULKPERF, *args], capture_output=True, text=True, timeout=timeout)
+        return r
+
+    @unittest.skipUnless(os.path.exists(BULKPERF), "tor-bulkperf is not built")
+    def test_2b_one_gigabyte_exact_then_done(self):
+        """Bytes=1 GB: exactly 1 GiB arrives, every byte checks, then the
+        service ends the stream."""
+        r = self.bulkperf("bulk", "--socks", "127.0.0.1:%d" % net.socks_port("client0"),
+                          "--target", "%s:9003" % onion(), "--streams", "1", "--circuits", "1",
+                          "--duration", "360s", "--verify", "sequence")
+        self.assertIn("closed by the server after %d bytes" % (1 << 30), r.stderr, r.stderr[-1500:])
+        self.assertIn("verify sequence: %d bytes checked, ok" % (1 << 30), r.stdout,
+                      r.stdout[-1500:])
+
+    @unittest.skipUnless(os.path.exists(BULKPERF), "tor-bulkperf is not built")
+    def test_2c_four_isolated_circuits_and_no_stall(self):
+        """4 streams on 4 isolated circuits check; with the zero pattern and no
+        limit, 60 s of transfer has no second at zero."""
+        r = self.bulkperf("bulk", "--socks", "127.0.0.1:%d" % net.socks_port("client0"),
+                          "--target", "%s:9000" % onion(), "--streams", "4", "--circuits", "4",
+                          "--duration", "10s", "--verify", "sequence")
+        self.assertEqual(r.returncode, 0, r.stdout[-1500:] + r.stderr[-1500:])
+        self.assertIn("4/4 streams over 4 circuits", r.stdout)
+        r = self.bulkperf("bulk", "--socks", "127.0.0.1:%d" % net.socks_port("client0"),
+                          "--target", "%s:9004" % onion(), "--streams", "1", "--circuits", "1",
+                          "--duration", "60s", "--verify", "zero")
+        self.assertEqual(r.returncode, 0, r.stdout[-1500:] + r.stderr[-1500:])
+        self.assertIn("stalls: 0 s with no data", r.stdout)
+
+    @unittest.skipUnless(os.path.exists(BULKPERF), "tor-bulkperf is not built")
+    def test_5b_upload_100_mb_counted_exactly(self):
+        def received():
+            os.kill(net.node(OURS)["pid"], signal.SIGUSR1)
+            time.sleep(1)
+            ms = re.findall(r"Onion service \S+: \d+ stream\(s\) served, \d+ bytes sent, "
+                            r"(\d+) bytes received", net.log_text(OURS))
+            return int(ms[-1])
+        before = received()
+        r = self.bulkperf("upload", "--socks", "127.0.0.1:%d" % net.socks_port("client0"),
+                          "--target", "%s:9002" % onion(), "--size", "100MiB")
+        self.assertEqual(r.returncode, 0, r.stdout[-1500:] + r.stderr[-1500:])
+        deadline = time.time() + 60
+        while received() - before < 100 << 20 and time.time() < deadline:
+            time.sleep(1)
+        self.assertEqual(received() - before, 100 << 20)
+
+    def test_4b_http_page_byte_exact(self):
+        page = os.urandom(300000)
+        with testnet.HTTPServer(page, port=net.hs_target_port(OURS)):
+            body = testnet.retry(lambda: testnet.http_get(net.socks_port("client0"), onion(), 80,
+                                                          timeout=60),
+                                 timeout=120, what="GET http://%s/" % onion())
+        self.assertEqual(body, page)
+
+    def test_7_restart_keeps_address(self):
+        before = onion()
+        net.remove_node(OURS)
+        net._launch(net.node(OURS))
+        net.save()
+        net.wait_for_log(OURS, r"Bootstrapped 100%", timeout=120)
+        self.assertEqual(onion(), before)
+        connect(9001).close()
+
+    def test_8_stem_decrypts_what_the_real_client_fetched(self):
+        """The descriptor a real tor client fetched from an HSDir, parsed and
+        decrypted by python3-stem with the onion address: its intro points
+        are the relays our service established."""
+        connect(9001).close()
+        addr = onion()[:-len(".onion")]
+        desc = net.getinfo("client0", "hs/client/desc/id/" + addr)
+        self.assertIn("hs-descriptor 3", desc)
+        script = ("import sys, stem.descriptor.hidden_service as h\n"
+                  "d = h.HiddenServiceDescriptorV3.from_str(sys.stdin.read())\n"
+                  "inner = d.decrypt(sys.argv[1])\n"
+                  "for ip in inner.introduction_points:\n"
+                  "    for ls in ip.link_specifiers:\n"
+                  "        if hasattr(ls, 'fingerprint'):\n"
+                  "            print(ls.fingerprint.upper())\n")
+        r = subprocess.run(["/usr/bin/python3", "-c", script, onion()], input=desc,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        fps = set(r.stdout.split())
+        built = re.findall(r"Introduction point (\S+) established", net.log_text(OURS, "info"))
+        ours = {net.fingerprint(n).upper() for n in built[-3:]}
+        self.assertEqual(len(fps), 3)
+        self.assertTrue(fps <= {net.fingerprint(n).upper() for n in built}, (fps, built))
+        self.assertTrue(fps & ours)
+
+    def test_9_our_key_directory_served_by_real_tor(self):
+        """A key directory made by our daemon, moved to real tor: same
+        address, and the client reaches it there."""
+        before = onion()
+        src = os.path.join(net.datadir(OURS), "hs")
+        net.remove_node(OURS)
+        n = net.add_node("hs", name="realhs9", binary="real", start=False)
+        dst = os.path.join(n["datadir"], "hs")
+        os.makedirs(dst, mode=0o700, exist_ok=True)
+        for name in ("hs_ed25519_secret_key", "hs_ed25519_public_key", "hostname"):
+            shutil.copy2(os.path.join(src, name), os.path.join(dst, name))
+        os.chmod(dst, 0o700)
+        net._launch(n)
+        net.save()
+        net.wait(120, names=["realhs9"], stop_on_failure=False)
+        with open(os.path.join(dst, "hostname")) as f:
+            self.assertEqual(f.read().strip(), before)
+        payload = os.urandom(5000)
+        with testnet.EchoServer(port=net.hs_target_port("realhs9")):
+            def roundtrip():
+                s = testnet.socks_connect(net.socks_port("client0"), before, 80, timeout=60)
+                try:
+                    return testnet.echo_roundtrip(s, payload, timeout=30)
+                finally:
+                    s.close()
+            got = testnet.retry(roundtrip, timeout=240, interval=5, what="echo through real tor")
+        self.assertEqual(got, payload)
 
     def test_6_no_complaints_about_us(self):
         complaints = net.complaints_about(OURS)
