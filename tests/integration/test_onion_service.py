@@ -90,16 +90,6 @@ class OnionServiceTest(unittest.TestCase):
                 s.close()
         self.assertEqual(got, payload)
 
-    def test_5_bulk_sink_counts_bytes(self):
-        s = connect(9002)
-        s.sendall(b"\0" * 500000)
-        time.sleep(2)
-        s.close()
-        os.kill(net.node(OURS)["pid"], signal.SIGUSR1)
-        m = net.wait_for_log(OURS, r"Onion service \S+: (\d+) stream\(s\) served, (\d+) bytes sent, "
-                             r"(\d+) bytes received", timeout=20)
-        self.assertGreaterEqual(int(m.group(3)), 500000)
-
     def bulkperf(self, *args, timeout=400):
         r = subprocess.run([BULKPERF, *args], capture_output=True, text=True, timeout=timeout)
         return r
@@ -110,7 +100,7 @@ class OnionServiceTest(unittest.TestCase):
         service ends the stream."""
         r = self.bulkperf("bulk", "--socks", "127.0.0.1:%d" % net.socks_port("client0"),
                           "--target", "%s:9003" % onion(), "--streams", "1", "--circuits", "1",
-                          "--duration", "360s", "--verify", "sequence")
+                          "--duration", "600s", "--verify", "sequence", timeout=700)
         self.assertIn("closed by the server after %d bytes" % (1 << 30), r.stderr, r.stderr[-1500:])
         self.assertIn("verify sequence: %d bytes checked, ok" % (1 << 30), r.stdout,
                       r.stdout[-1500:])

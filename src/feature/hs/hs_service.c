@@ -190,10 +190,15 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
     return;
   d.lifetime_minutes = HS_DESC_LIFETIME_DEFAULT;
   /* HSDirs keep a descriptor only if its revision counter is higher than
-   * the one they have: the wall clock in seconds grows across restarts,
-   * and within one second we count on. */
+   * the one they have. Like tor, count from the start of the current
+   * shared-random run (seconds, so it grows across restarts); within one
+   * second we count on. Tor's own counters are larger (order-preserving
+   * encryption of the same seconds), so keys moved from us to real tor
+   * publish at once, while keys moved from real tor to us wait for its
+   * descriptors to expire. */
   static uint64_t last_revision;
-  uint64_t now_rev = (uint64_t)time(NULL);
+  time_t now = time(NULL);
+  uint64_t now_rev = (uint64_t)(now - hs_srv_run_start(tp, now)) + 1;
   last_revision = now_rev > last_revision ? now_rev : last_revision + 1;
   d.revision_counter = last_revision;
   d.create2_ntor = 1;
