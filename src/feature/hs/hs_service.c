@@ -63,6 +63,8 @@ struct hs_service_t {
   time_t last_upload;
   uint64_t uploaded_tp;          /* first time period of the last upload */
   int uploads_in_flight;
+  uint64_t last_rev_period[2];   /* by period parity: the two we publish */
+  uint64_t last_rev[2];
 };
 
 static struct {
@@ -171,6 +173,28 @@ static const circuit_handlers_t upload_handlers = {
   .on_built = upload_circ_built, .on_relay = upload_circ_relay, .on_closed = upload_circ_closed,
 };
 
+/* HSDirs keep a descriptor only if its revision counter is higher than
+ * the one they hold for that blinded key. Count seconds from a point fixed
+ * for the whole life of the period's key (the start of the period before
+ * it), so the counter grows across restarts and is positive for both the
+ * current and the next period; within one second, count on. Tor's own
+ * counters (order-preserving encryption of seconds) are larger, so keys
+ * moved from us to real tor publish at once, while keys moved from real
+ * tor to us wait for its descriptors to expire. */
+static uint64_t
+next_revision_counter(hs_service_t *svc, const hs_time_params_t *tp, uint64_t period)
+{
+  time_t ref = hs_time_period_start(tp, period ? period - 1 : 0);
+  time_t now = time(NULL);
+  uint64_t rev = now > ref ? (uint64_t)(now - ref) : 1;
+  int slot = (int)(period & 1);
+  if (svc->last_rev_period[slot] == period && rev <= svc->last_rev[slot])
+    rev = svc->last_rev[slot] + 1;
+  svc->last_rev_period[slot] = period;
+  svc->last_rev[slot] = rev;
+  return rev;
+}
+
 /* Builds the descriptor for time period rp and sends it to its HSDirs. */
 static void
 upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_t *tp,
@@ -189,18 +213,7 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
       ed25519_keypair_generate(k.signing_pk, k.signing_esk) < 0)
     return;
   d.lifetime_minutes = HS_DESC_LIFETIME_DEFAULT;
-  /* HSDirs keep a descriptor only if its revision counter is higher than
-   * the one they have. Like tor, count from the start of the current
-   * shared-random run (seconds, so it grows across restarts); within one
-   * second we count on. Tor's own counters are larger (order-preserving
-   * encryption of the same seconds), so keys moved from us to real tor
-   * publish at once, while keys moved from real tor to us wait for its
-   * descriptors to expire. */
-  static uint64_t last_revision;
-  time_t now = time(NULL);
-  uint64_t now_rev = (uint64_t)(now - hs_srv_run_start(tp, now)) + 1;
-  last_revision = now_rev > last_revision ? now_rev : last_revision + 1;
-  d.revision_counter = last_revision;
+  d.revision_counter = next_revision_counter(svc, tp, rp->tp);
   d.create2_ntor = 1;
   for (int i = 0; i < svc->cfg.num_intro_points; i++) {
     const hs_intro_t *in = &svc->intros[i];
