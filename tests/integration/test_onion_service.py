@@ -199,14 +199,21 @@ class OnionServiceTest(unittest.TestCase):
         with open(os.path.join(dst, "hostname")) as f:
             self.assertEqual(f.read().strip(), before)
         payload = os.urandom(5000)
-        with testnet.EchoServer(port=net.hs_target_port("realhs9")):
-            def roundtrip():
-                s = testnet.socks_connect(net.socks_port("client0"), before, 80, timeout=60)
-                try:
-                    return testnet.echo_roundtrip(s, payload, timeout=30)
-                finally:
-                    s.close()
-            got = testnet.retry(roundtrip, timeout=240, interval=5, what="echo through real tor")
+        try:
+            with testnet.EchoServer(port=net.hs_target_port("realhs9")):
+                def roundtrip():
+                    s = testnet.socks_connect(net.socks_port("client0"), before, 80, timeout=60)
+                    try:
+                        return testnet.echo_roundtrip(s, payload, timeout=30)
+                    finally:
+                        s.close()
+                got = testnet.retry(roundtrip, timeout=240, interval=5, what="echo through real tor")
+        finally:
+            # Leave the shared network as we found it: our service back up.
+            net.forget_node("realhs9")
+            net._launch(net.node(OURS))
+            net.save()
+            net.wait(120, names=[OURS], stop_on_failure=False)
         self.assertEqual(got, payload)
 
     def test_6_no_complaints_about_us(self):
