@@ -259,7 +259,13 @@ class RealTorAcceptsOurs(unittest.TestCase):
             self.assertTrue(got["received"].is_set(),
                             "real tor did not receive our descriptor: %s" % got["failed"])
             self.assertNotIn("BAD_DESC", got["failed"])
-            self.assertTrue(any(t.strip() in ours for t in got["content"]))
+            # tor sends HS_DESC RECEIVED before HS_DESC_CONTENT: wait for the latter
+            deadline = time.time() + 20
+            while not got["content"] and time.time() < deadline:
+                time.sleep(0.2)
+            self.assertTrue(got["content"], "no HS_DESC_CONTENT event after RECEIVED")
+            self.assertTrue(any(t.strip() in ours for t in got["content"]),
+                            "real tor returned a descriptor that is not ours")
 
 
 if __name__ == "__main__":

@@ -60,6 +60,8 @@ static struct {
   exit_circ_t circs[MAX_EXIT_CIRCUITS];
   circ_request_t requests[MAX_CIRCUIT_REQUESTS];
   int first_circuit_launched;
+  time_t consensus_fetch_at;    /* chosen once per consensus: see below */
+  time_t consensus_fetch_for;   /* valid-after of the consensus it was chosen for */
 } client;
 
 static void client_dir_step(void);
@@ -489,15 +491,20 @@ on_consensus(int ok, int status, const uint8_t *body, size_t len, void *arg)
 }
 
 /* When to fetch the next consensus: a random time in the first half of the
- * span between fresh-until and valid-until (dir-spec 5.1). */
+ * span between fresh-until and valid-until (dir-spec 5.1), drawn once per
+ * consensus so that asking again does not roll the dice again. */
 static time_t
 next_consensus_fetch_time(void)
 {
   const consensus_t *c = client.dir.consensus;
+  if (client.consensus_fetch_for == c->valid_after && client.consensus_fetch_at)
+    return client.consensus_fetch_at;
   time_t span = c->valid_until - c->fresh_until;
-  if (span <= 1)
-    return c->fresh_until;
-  return c->fresh_until + (time_t)rng((uint64_t)(span / 2) + 1);
+  client.consensus_fetch_for = c->valid_after;
+  client.consensus_fetch_at = c->fresh_until;
+  if (span > 1)
+    client.consensus_fetch_at += (time_t)rng((uint64_t)(span / 2) + 1);
+  return client.consensus_fetch_at;
 }
 
 /* Decides the next directory action and starts it. */
