@@ -24,9 +24,8 @@
  * DIGEST_LEN for the SENDME of any hop: pass the pointer from
  * hs_e2e_crypto_last_*_digest() to sendme.h, which reads 20 bytes.
  *
- * After hs_e2e_crypto_new nothing allocates: the SHA3 state is a plain
- * struct, so checking a cell copies it on the stack (OpenSSL 3's
- * EVP_MD_CTX_copy_ex allocates on every copy). */
+ * The digests are OpenSSL's; reading a running digest copies its EVP
+ * context, which OpenSSL 3.0 does with one small allocation per cell. */
 #ifndef TOR_CORE_CRYPTO_RELAY_CRYPTO_HS_H
 #define TOR_CORE_CRYPTO_RELAY_CRYPTO_HS_H
 
