@@ -119,6 +119,32 @@ UNITTEST(hs_ring, spec_segments)
   }
 }
 
+/* The periods a service accepts INTRODUCE2 for (rend-spec-v3 2.2.4.2):
+ * at 13:00, after TP#20413 began, its first descriptor is still TP#20412's,
+ * which clients with an 11:00 consensus or a cached descriptor use. */
+UNITTEST(hs_ring, periods_for_intro)
+{
+  const time_t day = 1763683200;   /* 2025-11-21 00:00 UTC, SRV#20413 */
+  hs_time_params_t p;
+  uint64_t got[HS_INTRO_MAX_PERIODS];
+
+  hs_time_params_default(&p);
+  /* 13:00 consensus, 13:05 clock ("-"): first TP#20412, second TP#20413 */
+  UT_EQ_INT(hs_ring_periods_for_intro(&p, day + 13 * 3600, day + 13 * 3600 + 300, got), 3);
+  UT_EQ_INT(got[0], 20412);
+  UT_EQ_INT(got[1], 20413);
+  UT_EQ_INT(got[2], 20414);
+  /* 11:00 consensus, 12:00:04 clock: the clock is in TP#20413 already */
+  UT_EQ_INT(hs_ring_periods_for_intro(&p, day + 11 * 3600, day + 12 * 3600 + 4, got), 3);
+  UT_EQ_INT(got[0], 20412);
+  UT_EQ_INT(got[1], 20413);
+  UT_EQ_INT(got[2], 20414);
+  /* 01:00 the next day ("="): first TP#20413, second TP#20414 */
+  UT_EQ_INT(hs_ring_periods_for_intro(&p, day + 25 * 3600, day + 25 * 3600, got), 2);
+  UT_EQ_INT(got[0], 20413);
+  UT_EQ_INT(got[1], 20414);
+}
+
 /* Selection on a ring whose relay indices we control only through the
  * ids: check the rule itself (sorted order, start at the first index >=
  * the service index, wrap, skip chosen ones, skip non-HSDirs) against an

@@ -143,6 +143,31 @@ hs_ring_periods_for_upload(const hs_time_params_t *p, time_t valid_after,
   }
 }
 
+static size_t
+add_period(uint64_t *out, size_t n, uint64_t tp)
+{
+  for (size_t i = 0; i < n; i++)
+    if (out[i] == tp)
+      return n;
+  out[n] = tp;
+  return n + 1;
+}
+
+size_t
+hs_ring_periods_for_intro(const hs_time_params_t *p, time_t valid_after,
+                          time_t now, uint64_t out[HS_INTRO_MAX_PERIODS])
+{
+  uint64_t tp = hs_time_period_num(p, valid_after);
+  uint64_t first = hs_in_period_before_srv(p, valid_after) ? (tp ? tp - 1 : 0) : tp;
+  uint64_t now_tp = hs_time_period_num(p, now);
+  size_t n = 0;
+  n = add_period(out, n, first);
+  n = add_period(out, n, first + 1);
+  n = add_period(out, n, now_tp);
+  n = add_period(out, n, now_tp + 1);
+  return n;
+}
+
 typedef struct ring_pos_t {
   uint8_t index[HS_RING_INDEX_LEN];
   size_t relay;  /* position in the caller's array */

@@ -88,6 +88,16 @@ void hs_ring_periods_for_upload(const hs_time_params_t *p,
                                 hs_ring_period_t *first,
                                 hs_ring_period_t *second);
 
+/* The time periods whose subcredentials an onion service accepts in
+ * INTRODUCE2 at consensus time valid_after and clock time now: the
+ * periods of its first and second descriptors (a client keeps using the
+ * first after a new period begins, until the next SRV), and the period
+ * `now` is in and the one after (clients with a newer consensus).
+ * Writes them once each to out; returns how many (2 to 4). */
+#define HS_INTRO_MAX_PERIODS 4
+size_t hs_ring_periods_for_intro(const hs_time_params_t *p, time_t valid_after,
+                                 time_t now, uint64_t out[HS_INTRO_MAX_PERIODS]);
+
 /* A relay as the ring sees it. The caller sets HS_RING_HSDIR for relays
  * that may hold descriptors (HSDir flag and HSDir=2 in the consensus). */
 #define HS_RING_HSDIR 0x1u

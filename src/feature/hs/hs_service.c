@@ -388,19 +388,23 @@ static const circuit_handlers_t rend_handlers = {
   .on_writable = rend_circ_writable, .on_closed = rend_circ_closed,
 };
 
-/* Subcredentials we accept: those of the two periods we publish for. */
+/* Subcredentials we accept: see hs_ring_periods_for_intro. Intro points
+ * serve both of our descriptors. */
 static size_t
-our_subcredentials(const hs_service_t *svc, uint8_t out[2][HS_NTOR_SUBCRED_LEN])
+our_subcredentials(const hs_service_t *svc,
+                   uint8_t out[HS_INTRO_MAX_PERIODS][HS_NTOR_SUBCRED_LEN])
 {
   const dirstate_t *ds = client_dirstate();
   hs_time_params_t tp;
-  if (!ds || time_params(&tp, ds->consensus) < 0)
-    return 0;
-  uint64_t now_tp = hs_time_period_num(&tp, time(NULL));
+  uint64_t periods[HS_INTRO_MAX_PERIODS];
   size_t n = 0;
-  for (uint64_t t = now_tp; t <= now_tp + 1; t++) {
+  if (!ds || !ds->consensus || time_params(&tp, ds->consensus) < 0)
+    return 0;
+  size_t n_periods = hs_ring_periods_for_intro(&tp, ds->consensus->valid_after, time(NULL),
+                                               periods);
+  for (size_t i = 0; i < n_periods; i++) {
     uint8_t blinded[32];
-    if (hs_blinded_public_key(blinded, svc->keys.identity_pk, t, tp.period_length) == 0 &&
+    if (hs_blinded_public_key(blinded, svc->keys.identity_pk, periods[i], tp.period_length) == 0 &&
         hs_subcredential(out[n], svc->keys.identity_pk, blinded) == 0)
       n++;
   }
@@ -410,7 +414,7 @@ our_subcredentials(const hs_service_t *svc, uint8_t out[2][HS_NTOR_SUBCRED_LEN])
 static void
 handle_introduce2(hs_intro_t *in, const uint8_t *body, size_t len)
 {
-  uint8_t subcreds[2][HS_NTOR_SUBCRED_LEN];
+  uint8_t subcreds[HS_INTRO_MAX_PERIODS][HS_NTOR_SUBCRED_LEN];
   uint8_t plain[RELAY_PAYLOAD_LEN], client_pk[HS_NTOR_KEY_LEN];
   hs_intro2_plaintext_t p;
   hs_intro_point_keys_t ipk = { in->auth_pk, in->enc_sk, in->enc_pk,
