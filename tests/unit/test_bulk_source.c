@@ -24,6 +24,23 @@ UNITTEST(bulk_source, sequence_is_big_endian_counters)
   UT_EQ_HEX(buf, 8, "0405060708" "010203");
 }
 
+/* A cell's worth from an odd offset: every byte against the definition
+ * (byte k is byte k mod 8 of BE64(k / 8)), computed here byte by byte. */
+UNITTEST(bulk_source, sequence_cell_from_odd_offset)
+{
+  bulk_source_t s;
+  uint8_t buf[498];
+  UT_EQ_INT(bulk_source_init(&s, HS_PATTERN_SEQUENCE, 0, 0, 0), 0);
+  s.offset = UINT64_C(0xfedcba9876543) * 8 + 5;
+  uint64_t start = s.offset;
+  UT_EQ_INT(bulk_source_fill(&s, buf, sizeof(buf), 0), 498);
+  for (size_t i = 0; i < sizeof(buf); i++) {
+    uint64_t k = start + i;
+    UT_EQ_INT(buf[i], (uint8_t)((k / 8) >> (56 - 8 * (k % 8))));
+  }
+  bulk_source_clear(&s);
+}
+
 UNITTEST(bulk_source, limit_ends_the_stream)
 {
   bulk_source_t s;

@@ -49,17 +49,27 @@ refill(bulk_source_t *src, uint64_t now_usec)
   src->last_refill_usec = now_usec;
 }
 
-/* Byte k of the sequence pattern is byte k mod 8 of BE64(k / 8). */
+/* Byte k of the sequence pattern is byte k mod 8 of BE64(k / 8). Whole
+ * words are stored eight bytes at a time: this runs for every byte sent. */
 static void
 fill_sequence(uint8_t *out, size_t n, uint64_t offset)
 {
   size_t i = 0;
-  while (i < n) {
-    uint64_t k = offset + i, word = k / 8;
-    unsigned from = (unsigned)(k % 8);
+  uint64_t word = offset / 8;
+  unsigned from = (unsigned)(offset % 8);
+  if (from) {
     for (unsigned b = from; b < 8 && i < n; b++, i++)
       out[i] = (uint8_t)(word >> (56 - 8 * b));
+    word++;
   }
+  for (; n - i >= 8; i += 8, word++) {
+    uint8_t be[8];
+    for (unsigned b = 0; b < 8; b++)
+      be[b] = (uint8_t)(word >> (56 - 8 * b));
+    memcpy(out + i, be, 8);
+  }
+  for (unsigned b = 0; i < n; b++, i++)
+    out[i] = (uint8_t)(word >> (56 - 8 * b));
 }
 
 size_t
