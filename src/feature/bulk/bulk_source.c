@@ -4,6 +4,7 @@
 #include "lib/crypt/aes_ctr.h"
 #include "lib/crypt/crypto_util.h"
 
+#include <endian.h>
 #include <string.h>
 
 int
@@ -63,10 +64,8 @@ fill_sequence(uint8_t *out, size_t n, uint64_t offset)
     word++;
   }
   for (; n - i >= 8; i += 8, word++) {
-    uint8_t be[8];
-    for (unsigned b = 0; b < 8; b++)
-      be[b] = (uint8_t)(word >> (56 - 8 * b));
-    memcpy(out + i, be, 8);
+    uint64_t be = htobe64(word);
+    memcpy(out + i, &be, 8);
   }
   for (unsigned b = 0; i < n; b++, i++)
     out[i] = (uint8_t)(word >> (56 - 8 * b));
