@@ -142,3 +142,30 @@ UNITTEST(sendme, deliver_side)
   sc.deliver_window = 0;
   UT_EQ_INT(sendme_circ_data_received(&sc, digest, body), -1);
 }
+
+/* Under congestion control the receiver answers every sendme_inc DATA
+ * cells (proposal 324 2.2) with the digest after the triggering cell, and
+ * no fixed window of 1000 bounds the sender. */
+UNITTEST(sendme, receive_with_cc)
+{
+  sendme_circ_t sc;
+  uint8_t d[SENDME_DIGEST_LEN], body[SENDME_V1_BODY_LEN];
+  int sendmes = 0;
+  sendme_circ_init(&sc);
+  sendme_circ_receive_with_cc(&sc, 31);
+  for (int i = 1; i <= 2000; i++) {
+    memset(d, 0, sizeof(d));
+    d[0] = (uint8_t)(i >> 8);
+    d[1] = (uint8_t)i;
+    int r = sendme_circ_data_received(&sc, d, body);
+    UT_ASSERT(r >= 0);
+    if (r == 1) {
+      sendmes++;
+      UT_EQ_INT(i % 31, 0);
+      UT_EQ_INT(body[0], 1);                 /* version 1 */
+      UT_EQ_INT(body[1] * 256 + body[2], 20);
+      UT_EQ_MEM(body + 3, d, 20);
+    }
+  }
+  UT_EQ_INT(sendmes, 2000 / 31);
+}

@@ -101,11 +101,26 @@ sendme_circ_data_sent(sendme_circ_t *sc,
   return 0;
 }
 
+void
+sendme_circ_receive_with_cc(sendme_circ_t *sc, int sendme_inc)
+{
+  sc->cc_sendme_inc = sendme_inc;
+  sc->deliver_window = sendme_inc;
+}
+
 int
 sendme_circ_data_received(sendme_circ_t *sc,
                           const uint8_t digest[SENDME_DIGEST_LEN],
                           uint8_t body_out[SENDME_V1_BODY_LEN])
 {
+  if (sc->cc_sendme_inc > 0) {
+    /* Counts down to the next SENDME; the peer's cwnd is the bound. */
+    if (--sc->deliver_window > 0)
+      return 0;
+    sendme_v1_encode(body_out, SENDME_V1_BODY_LEN, digest);
+    sc->deliver_window = sc->cc_sendme_inc;
+    return 1;
+  }
   if (sc->deliver_window <= 0) {
     log_protocol_warn(LD_PROTOCOL, "DATA cell beyond the circuit's deliver "
                       "window");

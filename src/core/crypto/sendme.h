@@ -66,10 +66,16 @@ int sendme_ring_pop(sendme_digest_ring_t *ring,
 typedef struct sendme_circ_t {
   int package_window;  /* DATA cells we may still send */
   int deliver_window;  /* DATA cells we will still accept */
+  int cc_sendme_inc;   /* 0, or congestion control's SENDME spacing */
   sendme_digest_ring_t expected;
 } sendme_circ_t;
 
 void sendme_circ_init(sendme_circ_t *sc);
+
+/* The peer sends to us under congestion control (proposal 324): answer
+ * every sendme_inc DATA cells with a SENDME, and no fixed deliver window
+ * bounds it (the peer's cwnd does, and stream XOFF). */
+void sendme_circ_receive_with_cc(sendme_circ_t *sc, int sendme_inc);
 
 /* May we send a DATA cell now? */
 int sendme_circ_can_package(const sendme_circ_t *sc);

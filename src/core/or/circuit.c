@@ -3,6 +3,7 @@
 #include "core/or/circuit.h"
 #include "core/or/cell.h"
 #include "core/or/channel_tls.h"
+#include "core/or/congestion.h"
 #include "core/crypto/onion_cells.h"
 #include "core/crypto/onion_ntor.h"
 #include "core/crypto/relay_crypto.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 /* DESTROY reasons (tor-spec 5.4); an origin circuit says NONE, so as not to
  * tell the network why the client gave up. */
@@ -52,6 +54,7 @@ struct circuit_t {
    * real one, at index n_hops. */
   hs_e2e_crypto_t *e2e;
   sendme_circ_t e2e_sendme;
+  cc_vegas_t *e2e_cc;         /* congestion control on it, if negotiated */
   circuit_handlers_t handlers;
   void *arg;
   struct event *timeout_event;
@@ -101,6 +104,7 @@ circuit_free_now(circuit_t *circ)
   for (int i = 0; i < circ->n_open; i++)
     relay_crypto_free(circ->crypto[i]);
   hs_e2e_crypto_free(circ->e2e);
+  free(circ->e2e_cc);
   onion_ntor_client_clear(&circ->ntor);
   if (circ->timeout_event)
     event_free(circ->timeout_event);
@@ -182,6 +186,28 @@ hop_sendme(circuit_t *circ, int hop)
   return hop == circ->n_hops ? &circ->e2e_sendme : &circ->hops[hop].sendme;
 }
 
+/* Congestion control on hop, or NULL (fixed windows). */
+static cc_vegas_t *
+hop_cc(const circuit_t *circ, int hop)
+{
+  return hop == circ->n_hops ? circ->e2e_cc : NULL;
+}
+
+static uint64_t
+monotonic_usec(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int
+hop_can_package(circuit_t *circ, int hop)
+{
+  const cc_vegas_t *cc = hop_cc(circ, hop);
+  return cc ? cc_vegas_can_send(cc) > 0 : sendme_circ_can_package(hop_sendme(circ, hop));
+}
+
 static const uint8_t *
 hop_last_forward_digest(const circuit_t *circ, int hop)
 {
@@ -206,6 +232,28 @@ circuit_add_e2e_hop(circuit_t *circ, hs_e2e_crypto_t *e2e)
   return 0;
 }
 
+int
+circuit_e2e_use_congestion_control(circuit_t *circ, int sendme_inc)
+{
+  cc_params_t p;
+  if (!circ->e2e || circ->e2e_cc || sendme_inc < 1 || sendme_inc > 255)
+    return -1;
+  circ->e2e_cc = malloc(sizeof(*circ->e2e_cc));
+  if (!circ->e2e_cc)
+    return -1;
+  cc_params_default_onion(&p);
+  p.sendme_inc = sendme_inc;
+  cc_vegas_init(circ->e2e_cc, &p);
+  sendme_circ_receive_with_cc(&circ->e2e_sendme, sendme_inc);
+  return 0;
+}
+
+int
+circuit_uses_congestion_control(const circuit_t *circ)
+{
+  return circ->e2e_cc != NULL;
+}
+
 /* ---- sending ---- */
 
 /* Encrypts a plaintext relay cell for hop (the end-to-end hop seals it
@@ -221,9 +269,13 @@ seal_and_queue(circuit_t *circ, int hop, cell_t *cell, int is_data)
   } else if (relay_crypto_client_encrypt(circ->crypto, hop, cell->payload) < 0) {
     return -1;
   }
-  if (is_data &&
-      sendme_circ_data_sent(hop_sendme(circ, hop), hop_last_forward_digest(circ, hop)) < 0)
-    return -1;
+  if (is_data) {
+    cc_vegas_t *cc = hop_cc(circ, hop);
+    int r = cc ? cc_vegas_data_sent(cc, hop_last_forward_digest(circ, hop), monotonic_usec())
+               : sendme_circ_data_sent(hop_sendme(circ, hop), hop_last_forward_digest(circ, hop));
+    if (r < 0)
+      return -1;
+  }
   if (channel_send_cell(circ->chan, cell) < 0) {
     circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
     return -1;
@@ -256,7 +308,7 @@ circuit_send_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id
     hop = last_hop(circ);
   if ((hop >= circ->n_open && !(hop == circ->n_hops && circ->e2e)) || len > RELAY_DATA_MAX)
     return -1;
-  if (command == RELAY_COMMAND_DATA && !sendme_circ_can_package(hop_sendme(circ, hop)))
+  if (command == RELAY_COMMAND_DATA && !hop_can_package(circ, hop))
     return -2;
   return send_relay_cell(circ, hop, command, stream_id, data, len, 0);
 }
@@ -270,7 +322,7 @@ circuit_send_data_generated(circuit_t *circ, uint16_t stream_id, circuit_fill_fn
   int hop = last_hop(circ);
   if (circ->state != CIRC_OPEN || !circ->chan)
     return -1;
-  if (!sendme_circ_can_package(hop_sendme(circ, hop)))
+  if (!hop_can_package(circ, hop))
     return -2;
   /* The bytes go straight into the cell's data field. */
   size_t n = fill(cell.payload + RELAY_HEADER_LEN, RELAY_DATA_MAX, arg);
@@ -300,7 +352,7 @@ int
 circuit_can_package(const circuit_t *circ)
 {
   return circ->state == CIRC_OPEN &&
-         sendme_circ_can_package(hop_sendme((circuit_t *)circ, last_hop(circ)));
+         hop_can_package((circuit_t *)circ, last_hop(circ));
 }
 
 size_t
@@ -451,7 +503,9 @@ circuit_handle_relay_cell(circuit_t *circ, cell_t *cell)
     case RELAY_COMMAND_SENDME:
       if (hdr.stream_id != 0)
         break; /* a stream's: the owner's business */
-      if (sendme_circ_sendme_received(hop_sendme(circ, hop), data, hdr.length, 1) < 0) {
+      if ((hop_cc(circ, hop)
+           ? cc_vegas_sendme_received(hop_cc(circ, hop), data, hdr.length, 1, monotonic_usec())
+           : sendme_circ_sendme_received(hop_sendme(circ, hop), data, hdr.length, 1)) < 0) {
         circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
         return;
       }

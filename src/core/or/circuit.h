@@ -104,6 +104,15 @@ size_t circuit_channel_backlog(const circuit_t *circ);
 struct hs_e2e_crypto_t;
 int circuit_add_e2e_hop(circuit_t *circ, struct hs_e2e_crypto_t *e2e);
 
+/* The other end asked for congestion control (proposal 324) on the
+ * end-to-end hop: from now on DATA we send there is paced by Tor Vegas and
+ * answered by SENDMEs every sendme_inc cells, and DATA we receive is
+ * answered likewise; streams then use XON/XOFF, not stream windows.
+ * Returns 0, or -1 without an end-to-end hop or on a bad sendme_inc. */
+int circuit_e2e_use_congestion_control(circuit_t *circ, int sendme_inc);
+/* 1 once circuit_e2e_use_congestion_control succeeded. */
+int circuit_uses_congestion_control(const circuit_t *circ);
+
 /* Closes the circuit: sends DESTROY if the channel is up, calls on_closed
  * (unless already closed) and frees it after this loop turn. */
 void circuit_close(circuit_t *circ, circuit_close_reason_t reason);

@@ -52,6 +52,7 @@ typedef struct hs_rend_t {
   uint8_t reply[HS_NTOR_REPLY_LEN];
   uint8_t keys[HS_NTOR_E2E_KEY_LEN];
   int joined;
+  int cc_sendme_inc;   /* the client asked for congestion control: > 0 */
 } hs_rend_t;
 
 struct hs_service_t {
@@ -196,6 +197,22 @@ next_revision_counter(hs_service_t *svc, const hs_time_params_t *tp, uint64_t pe
 }
 
 /* Builds the descriptor for time period rp and sends it to its HSDirs. */
+/* INTRODUCE1/2 encrypted-section extension: the client asks for
+ * congestion control on the rendezvous circuit (an empty field). */
+#define HS_EXT_CC_REQUEST 0x01
+
+/* The SENDME spacing we offer for congestion control (proposal 324:
+ * consensus cc_sendme_inc), or 0 when the consensus turns it off (cc_alg
+ * 0) or there is no consensus. */
+static int
+service_cc_sendme_inc(void)
+{
+  const dirstate_t *ds = client_dirstate();
+  if (!ds || !ds->consensus || consensus_get_param(ds->consensus, "cc_alg", 2, 0, 3) == 0)
+    return 0;
+  return consensus_get_param(ds->consensus, "cc_sendme_inc", 31, 1, 255);
+}
+
 static void
 upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_t *tp,
                   const hs_ring_period_t *rp)
@@ -215,6 +232,13 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
   d.lifetime_minutes = HS_DESC_LIFETIME_DEFAULT;
   d.revision_counter = next_revision_counter(svc, tp, rp->tp);
   d.create2_ntor = 1;
+  char flow_control[32];
+  int cc_inc = service_cc_sendme_inc();
+  if (cc_inc > 0) {
+    /* FlowCtrl 1-2: we speak both fixed windows and congestion control. */
+    snprintf(flow_control, sizeof(flow_control), "1-2 %d", cc_inc);
+    d.flow_control = flow_control;
+  }
   for (int i = 0; i < svc->cfg.num_intro_points; i++) {
     const hs_intro_t *in = &svc->intros[i];
     if (!in->established)
@@ -352,8 +376,13 @@ rend_circ_built(circuit_t *circ, void *arg)
     circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
     return;
   }
+  if (r->cc_sendme_inc && circuit_e2e_use_congestion_control(circ, r->cc_sendme_inc) < 0) {
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    return;
+  }
   r->joined = 1;
-  log_info(LD_REND, "Rendezvous joined for %s.onion.", svc_name(r->svc));
+  log_info(LD_REND, "Rendezvous joined for %s.onion%s.", svc_name(r->svc),
+           r->cc_sendme_inc ? " (congestion control)" : "");
 }
 
 static void
@@ -429,6 +458,18 @@ handle_introduce2(hs_intro_t *in, const uint8_t *body, size_t len)
     return;
   r->svc = in->svc;
   memcpy(r->cookie, p.rend_cookie, HS_REND_COOKIE_LEN);
+  const uint8_t *field;
+  uint8_t field_len;
+  if (hs_cell_exts_find(&p.exts, HS_EXT_CC_REQUEST, &field, &field_len)) {
+    r->cc_sendme_inc = service_cc_sendme_inc();
+    if (!r->cc_sendme_inc) {
+      /* Our descriptor did not offer it: as tor, refuse the introduction. */
+      log_info(LD_REND, "INTRODUCE2 asks for congestion control, which the consensus "
+               "turns off; dropped.");
+      free(r);
+      return;
+    }
+  }
   if (hs_ntor_service_rendezvous(in->enc_sk, in->enc_pk, in->auth_pk, client_pk, r->reply,
                                  r->keys) < 0 ||
       !p.rend_point.has_ipv4 || !p.rend_point.has_legacy_id) {

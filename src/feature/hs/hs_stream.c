@@ -34,6 +34,12 @@ typedef struct hs_stream_t {
   struct event *rate_timer;       /* BULK_SOURCE with Rate= */
   struct bufferevent *bev;        /* TCP / unix target */
   int target_blocked;
+  /* Congestion control on the circuit (proposal 324): no stream windows;
+   * the client pauses us with XOFF and resumes us with XON, and we do the
+   * same to it when a target does not keep up. */
+  int cc;
+  int xoff_received;
+  int xoff_sent;
 } hs_stream_t;
 
 static struct event_base *stream_base;
@@ -90,6 +96,21 @@ stream_end(hs_stream_t *s, uint8_t reason)
   stream_free(s);
 }
 
+/* May s send another DATA cell as far as the stream is concerned? */
+static int
+stream_may_send(const hs_stream_t *s)
+{
+  return s->cc ? !s->xoff_received : s->package_window > 0;
+}
+
+static void
+note_cell_sent(hs_stream_t *s, size_t n)
+{
+  if (!s->cc)
+    s->package_window--;
+  s->stats->bytes_sent += (uint64_t)n;
+}
+
 /* ---- bulk source ---- */
 
 static size_t
@@ -103,7 +124,7 @@ fill_from_source(uint8_t *out, size_t max, void *arg)
 static void
 pump_bulk_source(hs_stream_t *s)
 {
-  while (s->package_window > 0) {
+  while (stream_may_send(s)) {
     if (bulk_source_finished(&s->source)) {
       stream_end(s, END_REASON_DONE);
       return;
@@ -120,8 +141,7 @@ pump_bulk_source(hs_stream_t *s)
       evtimer_add(s->rate_timer, &tv);
       return;
     }
-    s->package_window--;
-    s->stats->bytes_sent += (uint64_t)n;
+    note_cell_sent(s, (size_t)n);
   }
 }
 
@@ -143,12 +163,23 @@ target_read_cb(struct bufferevent *bev, void *arg)
   pump_target_to_stream(arg);
 }
 
+static void reopen_client_window(hs_stream_t *s);
+
 static void
 target_write_cb(struct bufferevent *bev, void *arg)
 {
   hs_stream_t *s = arg;
-  if (evbuffer_get_length(bufferevent_get_output(bev)) <= TARGET_OUTBUF_LOW)
-    s->target_blocked = 0;
+  if (evbuffer_get_length(bufferevent_get_output(bev)) > TARGET_OUTBUF_LOW)
+    return;
+  s->target_blocked = 0;
+  if (s->xoff_sent) {
+    /* XON, version 0, rate 0: "unlimited" (proposal 324 4.1). */
+    static const uint8_t xon[5] = { 0, 0, 0, 0, 0 };
+    s->xoff_sent = 0;
+    circuit_send_relay(s->circ, -1, RELAY_COMMAND_XON, s->id, xon, sizeof(xon));
+  } else {
+    reopen_client_window(s);
+  }
 }
 
 static void
@@ -171,7 +202,7 @@ static void
 pump_target_to_stream(hs_stream_t *s)
 {
   struct evbuffer *in = bufferevent_get_input(s->bev);
-  while (s->package_window > 0 && evbuffer_get_length(in) > 0) {
+  while (stream_may_send(s) && evbuffer_get_length(in) > 0) {
     size_t n = evbuffer_get_length(in);
     if (n > RELAY_DATA_MAX)
       n = RELAY_DATA_MAX;
@@ -180,8 +211,7 @@ pump_target_to_stream(hs_stream_t *s)
     if (r < 0)
       break;
     evbuffer_drain(in, n);
-    s->package_window--;
-    s->stats->bytes_sent += n;
+    note_cell_sent(s, n);
   }
   if (evbuffer_get_length(in) > 0)
     bufferevent_disable(s->bev, EV_READ);
@@ -294,6 +324,7 @@ handle_begin(circuit_t *circ, const hs_service_config_t *svc, hs_stream_stats_t 
   s->stats = stats;
   s->package_window = STREAMWINDOW_START;
   s->deliver_window = STREAMWINDOW_START;
+  s->cc = circuit_uses_congestion_control(circ);
   s->next = all_streams;
   if (all_streams)
     all_streams->prev = s;
@@ -323,10 +354,22 @@ handle_begin(circuit_t *circ, const hs_service_config_t *svc, hs_stream_stats_t 
   }
 }
 
+/* Stream SENDMEs for what the target took (a sink takes everything). */
+static void
+reopen_client_window(hs_stream_t *s)
+{
+  while (!s->target_blocked &&
+         s->deliver_window <= STREAMWINDOW_START - STREAMWINDOW_INCREMENT) {
+    if (circuit_send_relay(s->circ, -1, RELAY_COMMAND_SENDME, s->id, NULL, 0) < 0)
+      return;
+    s->deliver_window += STREAMWINDOW_INCREMENT;
+  }
+}
+
 static void
 handle_data(hs_stream_t *s, const uint8_t *data, size_t len)
 {
-  if (--s->deliver_window < 0) {
+  if (!s->cc && --s->deliver_window < 0) {
     log_protocol_warn(LD_REND, "Client overran stream %u's window; closing it.", s->id);
     stream_end(s, END_REASON_TORPROTOCOL);
     return;
@@ -337,12 +380,12 @@ handle_data(hs_stream_t *s, const uint8_t *data, size_t len)
     if (evbuffer_get_length(bufferevent_get_output(s->bev)) > TARGET_OUTBUF_HIGH)
       s->target_blocked = 1;
   }
-  /* Reopen the client's window (a sink reads everything at once). */
-  while (!s->target_blocked &&
-         s->deliver_window <= STREAMWINDOW_START - STREAMWINDOW_INCREMENT) {
-    if (circuit_send_relay(s->circ, -1, RELAY_COMMAND_SENDME, s->id, NULL, 0) < 0)
-      return;
-    s->deliver_window += STREAMWINDOW_INCREMENT;
+  if (!s->cc) {
+    reopen_client_window(s);
+  } else if (s->target_blocked && !s->xoff_sent) {
+    static const uint8_t xoff[1] = { 0 };   /* version 0 */
+    s->xoff_sent = 1;
+    circuit_send_relay(s->circ, -1, RELAY_COMMAND_XOFF, s->id, xoff, sizeof(xoff));
   }
 }
 
@@ -371,7 +414,25 @@ hs_stream_circuit_relay(circuit_t *circ, const hs_service_config_t *svc,
     case RELAY_COMMAND_DATA:
       handle_data(s, data, len);
       return;
+    case RELAY_COMMAND_XOFF:
+    case RELAY_COMMAND_XON:
+      if (!s->cc || len < 1 || data[0] != 0 || (command == RELAY_COMMAND_XON && len < 5)) {
+        log_protocol_warn(LD_REND, "Malformed or unexpected %s on onion service stream %u.",
+                          relay_command_name(command), stream_id);
+        stream_end(s, END_REASON_TORPROTOCOL);
+        return;
+      }
+      /* The advisory rate of an XON is not used: the circuit paces us. */
+      s->xoff_received = command == RELAY_COMMAND_XOFF;
+      if (!s->xoff_received && circuit_can_package(circ))
+        resume(s);
+      return;
     case RELAY_COMMAND_SENDME:
+      if (s->cc) {
+        log_protocol_warn(LD_REND, "Stream SENDME on a congestion-controlled circuit.");
+        stream_end(s, END_REASON_TORPROTOCOL);
+        return;
+      }
       s->package_window += STREAMWINDOW_INCREMENT;
       if (s->package_window > STREAMWINDOW_START) {
         stream_end(s, END_REASON_TORPROTOCOL);
@@ -395,7 +456,7 @@ hs_stream_circuit_writable(circuit_t *circ)
 {
   for (hs_stream_t *s = all_streams, *next; s; s = next) {
     next = s->next;
-    if (s->circ == circ && s->package_window > 0)
+    if (s->circ == circ && stream_may_send(s))
       resume(s);
   }
 }
