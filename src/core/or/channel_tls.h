@@ -61,8 +61,12 @@ typedef struct channel_handlers_t {
 
 /* Seconds from connect() to an open channel before giving up. */
 #define CHANNEL_HANDSHAKE_TIMEOUT 30
-/* Output bytes a channel queues before channel_send_* refuse more. */
-#define CHANNEL_OUTBUF_MAX (4u << 20)
+/* Output bytes a channel queues before channel_send_* refuse more (and
+ * the circuit that asked is closed). Rendezvous circuits under congestion
+ * control may each have up to CC_MAX_OUTSTANDING * 31 cells (8 MB) in
+ * flight, and several share the channel to one guard; the bound is there
+ * against a peer that stops reading, not against our own windows. */
+#define CHANNEL_OUTBUF_MAX (32u << 20)
 
 /* Connect to address (an IPv4 or IPv6 literal) and port. expected_rsa_id
  * (20 bytes) and expected_ed_id (32) may be NULL; when given, the channel
