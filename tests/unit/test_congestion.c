@@ -60,7 +60,10 @@ UNITTEST(congestion, window_and_first_ack_in_slow_start)
   cc_params_default_onion(&p);
   cc_vegas_init(&cc, &p);
   UT_EQ_INT(cc_vegas_can_send(&cc), 124);
-  UT_EQ_INT(send_cells(&cc, &sent, 124, 1000000), 0);
+  UT_EQ_INT(cc_vegas_next_sent_is_timed(&cc), 0);
+  UT_EQ_INT(send_cells(&cc, &sent, 30, 1000000), 0);
+  UT_EQ_INT(cc_vegas_next_sent_is_timed(&cc), 1);   /* cell 31 */
+  UT_EQ_INT(send_cells(&cc, &sent, 94, 1000000), 0);
   UT_EQ_INT(cc_vegas_can_send(&cc), 0);
   UT_ASSERT(send_cells(&cc, &sent, 1, 1000000) < 0);   /* cwnd used up */
   /* The SENDME for cell 31, 100 ms later: first RTT sample, so the BDP is

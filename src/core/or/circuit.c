@@ -271,7 +271,8 @@ seal_and_queue(circuit_t *circ, int hop, cell_t *cell, int is_data)
   }
   if (is_data) {
     cc_vegas_t *cc = hop_cc(circ, hop);
-    int r = cc ? cc_vegas_data_sent(cc, hop_last_forward_digest(circ, hop), monotonic_usec())
+    int r = cc ? cc_vegas_data_sent(cc, hop_last_forward_digest(circ, hop),
+                                    cc_vegas_next_sent_is_timed(cc) ? monotonic_usec() : 0)
                : sendme_circ_data_sent(hop_sendme(circ, hop), hop_last_forward_digest(circ, hop));
     if (r < 0)
       return -1;

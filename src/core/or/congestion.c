@@ -54,6 +54,12 @@ cc_vegas_can_send(const cc_vegas_t *cc)
 }
 
 int
+cc_vegas_next_sent_is_timed(const cc_vegas_t *cc)
+{
+  return cc->sent_since_mark + 1 >= (unsigned)cc->p.sendme_inc;
+}
+
+int
 cc_vegas_data_sent(cc_vegas_t *cc, const uint8_t digest[SENDME_DIGEST_LEN],
                    uint64_t now_usec)
 {

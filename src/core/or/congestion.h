@@ -72,6 +72,11 @@ void cc_vegas_init(cc_vegas_t *cc, const cc_params_t *p);
 /* Cells we may send now: cwnd - inflight, never below 0. */
 int64_t cc_vegas_can_send(const cc_vegas_t *cc);
 
+/* 1 if the next DATA cell sent is one a SENDME will acknowledge, the only
+ * kind whose send time cc_vegas_data_sent reads (callers may pass 0 for
+ * the others and save reading the clock per cell). */
+int cc_vegas_next_sent_is_timed(const cc_vegas_t *cc);
+
 /* We sent a DATA cell at now_usec; digest is the running digest after it.
  * Returns 0, or -1 if cwnd was already used up (a caller bug) or too many
  * SENDMEs are outstanding. */

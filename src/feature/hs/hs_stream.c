@@ -117,7 +117,8 @@ static size_t
 fill_from_source(uint8_t *out, size_t max, void *arg)
 {
   hs_stream_t *s = arg;
-  return bulk_source_fill(&s->source, out, max, now_usec());
+  /* Only a rate cap reads the clock. */
+  return bulk_source_fill(&s->source, out, max, s->source.rate ? now_usec() : 0);
 }
 
 /* Sends generated DATA cells while every window allows. */
