@@ -30,6 +30,15 @@ send_cells(cc_vegas_t *cc, unsigned *sent, unsigned n, uint64_t now)
   return 0;
 }
 
+/* A fresh sender with the onion-path defaults. */
+static void
+start_onion(cc_vegas_t *cc)
+{
+  cc_params_t p;
+  cc_params_default_onion(&p);
+  cc_vegas_init(cc, &p);
+}
+
 static int
 ack(cc_vegas_t *cc, unsigned cell, uint64_t now)
 {
@@ -54,11 +63,9 @@ UNITTEST(congestion, defaults_onion)
 
 UNITTEST(congestion, window_and_first_ack_in_slow_start)
 {
-  cc_params_t p;
   cc_vegas_t cc;
   unsigned sent = 0;
-  cc_params_default_onion(&p);
-  cc_vegas_init(&cc, &p);
+  start_onion(&cc);
   UT_EQ_INT(cc_vegas_can_send(&cc), 124);
   UT_EQ_INT(cc_vegas_next_sent_is_timed(&cc), 0);
   UT_EQ_INT(send_cells(&cc, &sent, 30, 1000000), 0);
@@ -81,11 +88,9 @@ UNITTEST(congestion, window_and_first_ack_in_slow_start)
 
 UNITTEST(congestion, rising_rtt_ends_slow_start)
 {
-  cc_params_t p;
   cc_vegas_t cc;
   unsigned sent = 0;
-  cc_params_default_onion(&p);
-  cc_vegas_init(&cc, &p);
+  start_onion(&cc);
   UT_EQ_INT(send_cells(&cc, &sent, 124, 0), 0);
   UT_EQ_INT(ack(&cc, 31, 100000), 0);        /* rtt 100 ms: cwnd 140 */
   /* Next: cell 62 acked 1.1 s after it left: rtt 1.1 s. N = cc_ewma_ss
@@ -109,11 +114,9 @@ UNITTEST(congestion, rising_rtt_ends_slow_start)
 
 UNITTEST(congestion, refuses_wrong_digest_and_unexpected_sendme)
 {
-  cc_params_t p;
   cc_vegas_t cc;
   unsigned sent = 0;
-  cc_params_default_onion(&p);
-  cc_vegas_init(&cc, &p);
+  start_onion(&cc);
   UT_ASSERT(ack(&cc, 31, 10) < 0);           /* nothing sent yet */
   UT_EQ_INT(send_cells(&cc, &sent, 62, 0), 0);
   UT_ASSERT(ack(&cc, 62, 10) < 0);           /* must ack cell 31 first */

@@ -101,6 +101,21 @@ sendme_circ_data_sent(sendme_circ_t *sc,
   return 0;
 }
 
+int
+sendme_parse_accepted(const uint8_t *body, size_t len, uint8_t min_version,
+                      const uint8_t **digest_out)
+{
+  uint8_t version;
+  if (sendme_parse(body, len, &version, digest_out) < 0)
+    return -1;
+  if (version < min_version) {
+    log_protocol_warn(LD_PROTOCOL, "SENDME version %u below the accepted "
+                      "minimum %u", version, min_version);
+    return -1;
+  }
+  return 0;
+}
+
 void
 sendme_circ_receive_with_cc(sendme_circ_t *sc, int sendme_inc)
 {
@@ -138,15 +153,10 @@ int
 sendme_circ_sendme_received(sendme_circ_t *sc, const uint8_t *body,
                             size_t len, uint8_t min_version)
 {
-  uint8_t version, want[SENDME_DIGEST_LEN];
+  uint8_t want[SENDME_DIGEST_LEN];
   const uint8_t *digest;
-  if (sendme_parse(body, len, &version, &digest) < 0)
+  if (sendme_parse_accepted(body, len, min_version, &digest) < 0)
     return -1;
-  if (version < min_version) {
-    log_protocol_warn(LD_PROTOCOL, "SENDME version %u below the accepted "
-                      "minimum %u", version, min_version);
-    return -1;
-  }
   if (sc->package_window + CIRCWINDOW_INCREMENT > CIRCWINDOW_START ||
       sendme_ring_pop(&sc->expected, want) < 0) {
     log_protocol_warn(LD_PROTOCOL, "Unexpected circuit SENDME: nothing "

@@ -47,6 +47,11 @@ int sendme_v1_encode(uint8_t *out, size_t cap,
 int sendme_parse(const uint8_t *body, size_t len, uint8_t *version,
                  const uint8_t **digest_out);
 
+/* sendme_parse, then refuse (with a protocol log line) a version below
+ * min_version (consensus sendme_accept_min_version). Returns 0 or -1. */
+int sendme_parse_accepted(const uint8_t *body, size_t len, uint8_t min_version,
+                          const uint8_t **digest_out);
+
 /* A FIFO of the digests we expect SENDMEs to carry. */
 typedef struct sendme_digest_ring_t {
   uint8_t digests[SENDME_MAX_OUTSTANDING][SENDME_DIGEST_LEN];

@@ -174,15 +174,9 @@ int
 cc_vegas_sendme_received(cc_vegas_t *cc, const uint8_t *body, size_t len,
                          uint8_t min_version, uint64_t now_usec)
 {
-  uint8_t version;
   const uint8_t *digest;
-  if (sendme_parse(body, len, &version, &digest) < 0)
+  if (sendme_parse_accepted(body, len, min_version, &digest) < 0)
     return -1;
-  if (version < min_version) {
-    log_protocol_warn(LD_PROTOCOL, "SENDME version %u below the accepted "
-                      "minimum %u", version, min_version);
-    return -1;
-  }
   if (cc->count == 0) {
     log_protocol_warn(LD_PROTOCOL, "Unexpected circuit SENDME: nothing "
                       "awaits acknowledgement");

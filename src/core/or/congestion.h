@@ -26,7 +26,7 @@ typedef struct cc_params_t {
   int sendme_inc;       /* cc_sendme_inc */
   int cwnd_init;        /* cc_cwnd_init */
   int cwnd_min;         /* cc_cwnd_min */
-  int cwnd_max;         /* cc_cwnd_max, capped at CC_CWND_CAP_SENDMES acks */
+  int cwnd_max;         /* cc_cwnd_max, at most CC_MAX_OUTSTANDING * sendme_inc */
   int cwnd_inc;         /* cc_cwnd_inc */
   int cwnd_inc_rate;    /* cc_cwnd_inc_rate */
   int cwnd_inc_pct_ss;  /* cc_cwnd_inc_pct_ss */
