@@ -1,6 +1,7 @@
 """The daemon's command line, torrc handling and process life, checked by
 running src/app/tor. Where real tor (/usr/bin/tor) is installed, its own
 --dump-config output is the expected value for our torrc parsing."""
+import hashlib
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ import unittest
 
 TOP = os.environ.get("TOP_SRCDIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("TOP_BUILDDIR", TOP)
-TOR = os.path.join(BUILD, "src", "app", "tor")
+TOR = os.path.abspath(os.path.join(BUILD, "src", "app", "tor"))
 REAL_TOR = shutil.which("tor", path="/usr/bin:/usr/sbin")
 TORRC_DIR = os.path.join(TOP, "tests", "data", "torrc")
 
@@ -164,6 +165,118 @@ class TorrcFiles(Tmp):
         self.assertIn("Unable to open configuration file", r.stdout)
         r = self.verify(self.path("nope"), "--ignore-missing-torrc")
         self.assertEqual(r.returncode, 0)
+
+
+def s2k_check(encoded, password):
+    """Independent check of a HashedControlPassword value ("16:" + hex of
+    salt(8) | count byte | SHA-1 digest), RFC 2440 iterated+salted S2K."""
+    raw = bytes.fromhex(encoded[3:])
+    salt, c, digest = raw[:8], raw[8], raw[9:]
+    count = (16 + (c & 15)) << ((c >> 4) + 6)
+    unit = salt + password.encode()
+    count = max(count, len(unit))
+    return hashlib.sha1((unit * (count // len(unit) + 1))[:count]).digest() == digest
+
+
+def run_real(*args, timeout=30, **kw):
+    return subprocess.run([REAL_TOR, *args], capture_output=True, text=True, timeout=timeout, **kw)
+
+
+class HashPassword(Tmp):
+    PASSWORDS = ["foo", "", "two words", "p\u00e4ssw\u00f6rd \u2603", "x" * 300]
+    SHAPE = r"^16:[0-9A-F]{16}60[0-9A-F]{40}$"
+
+    def test_quiet_prints_one_line_that_verifies(self):
+        for pw in self.PASSWORDS:
+            r = run("--quiet", "--hash-password", pw)
+            self.assertEqual(r.returncode, 0, pw)
+            self.assertEqual(r.stderr, "")
+            lines = r.stdout.splitlines()
+            self.assertEqual(len(lines), 1, r.stdout)
+            self.assertRegex(lines[0], self.SHAPE)
+            self.assertTrue(s2k_check(lines[0], pw), pw)
+            self.assertFalse(s2k_check(lines[0], pw + "x"), pw)
+
+    def test_without_quiet_last_line_is_the_hash_and_salts_differ(self):
+        # stem/onionprobe take the last line of stdout.
+        a = run("--hash-password", "secret").stdout.splitlines()[-1]
+        b = run("--hash-password", "secret").stdout.splitlines()[-1]
+        self.assertRegex(a, self.SHAPE)
+        self.assertTrue(s2k_check(a, "secret") and s2k_check(b, "secret"))
+        self.assertNotEqual(a, b)
+
+    def test_torrc_is_not_read_and_last_value_wins(self):
+        bad = self.write("bad", "Bogus 1\n")
+        r = run("-f", bad, "--quiet", "--hash-password", "a", "--hash-password", "b")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertTrue(s2k_check(r.stdout.splitlines()[-1], "b"))
+        r = run("--hash-password", "a", "--version")
+        self.assertTrue(r.stdout.startswith("Tor version "))
+
+    def test_missing_value_fails(self):
+        r = run("--hash-password")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Command-line option '--hash-password' with no value. Failing.", r.stdout)
+
+    @unittest.skipUnless(REAL_TOR, "real tor is not installed")
+    def test_real_tor_agrees(self):
+        # The verifier accepts real tor's hashes, whose shape ours has.
+        for pw in self.PASSWORDS:
+            want = run_real("--quiet", "--hash-password", pw)
+            self.assertEqual(want.returncode, 0)
+            line = want.stdout.splitlines()[-1]
+            self.assertRegex(line, self.SHAPE)
+            self.assertTrue(s2k_check(line, pw), pw)
+            self.assertEqual(len(want.stdout.splitlines()),
+                             len(run("--quiet", "--hash-password", pw).stdout.splitlines()))
+        self.assertEqual(run_real("--hash-password").returncode, run("--hash-password").returncode)
+
+
+class TorrcFromStdin(Tmp):
+    CASES = [
+        "SocksPort 9999\nContactInfo from stdin\n",
+        "",
+        "# only a comment\n",
+        "SocksPort 9999\nBogus 1\n",
+        "SocksPort 70000\n",
+        "Nickname first\n%include inc\n",
+    ]
+
+    def both(self, args, text):
+        got = run(*args, input=text, cwd=self.dir)
+        want = run_real(*args, input=text, cwd=self.dir) if REAL_TOR else None
+        return got, want
+
+    def test_verify_config_reads_stdin(self):
+        self.write("inc", "ContactInfo included\n")
+        for flag in ("-f", "--torrc-file"):
+            for text in self.CASES:
+                args = [flag, "-", "--defaults-torrc", self.path("none"), "--verify-config"]
+                got, want = self.both(args, text)
+                ok = "Bogus" not in text and "70000" not in text
+                self.assertEqual(got.returncode, 0 if ok else 1, text + got.stdout)
+                if ok:
+                    self.assertIn("Configuration was valid", got.stdout)
+                else:
+                    self.assertIn("<stdin>", got.stdout)
+                if want:
+                    self.assertEqual(got.returncode, want.returncode, text + want.stdout)
+
+    @unittest.skipUnless(REAL_TOR, "real tor is not installed")
+    def test_dump_config_from_stdin_matches_real_tor(self):
+        self.write("inc", "ContactInfo included\n")
+        defaults = self.write("defaults", "SocksPort 7000\nHeartbeatPeriod 2 hours\n")
+        for text in ("SocksPort 9999\nContactInfo from stdin\n", "Nickname first\n%include inc\n", ""):
+            for d in (defaults, self.path("none")):
+                got, want = self.both(["--defaults-torrc", d, "-f", "-", "--dump-config", "short"], text)
+                self.assertEqual(want.returncode, 0, want.stdout)
+                self.assertEqual(got.returncode, 0, got.stdout)
+                self.assertEqual(sorted(got.stdout.splitlines()), sorted(want.stdout.splitlines()), text)
+
+    def test_oversized_stdin_is_refused(self):
+        r = run("-f", "-", "--verify-config", input="#" * (5 * 1024 * 1024))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("standard input is longer than", r.stdout)
 
 
 class Process(Tmp):

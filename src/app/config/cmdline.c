@@ -19,7 +19,7 @@ typedef struct cmdline_flag_t {
 enum {
   F_TORRC, F_DEFAULTS, F_IGNORE_MISSING, F_VERIFY, F_VERSION, F_LIBVERSIONS,
   F_HELP, F_LIST_OPTIONS, F_LIST_DEPRECATED, F_LIST_MODULES, F_QUIET, F_HUSH,
-  F_NT_SERVICE, F_DUMP_MANPAGE, F_DUMP_CONFIG,
+  F_NT_SERVICE, F_DUMP_MANPAGE, F_DUMP_CONFIG, F_HASH_PASSWORD,
 };
 
 static const cmdline_flag_t flags[] = {
@@ -41,14 +41,23 @@ static const cmdline_flag_t flags[] = {
   { "--nt-service", ARG_NONE, F_NT_SERVICE },
   { "--dump-manpage-options", ARG_NONE, F_DUMP_MANPAGE },
   { "--dump-config", ARG_NONE, F_DUMP_CONFIG },
+  { "--hash-password", ARG_REQUIRED, F_HASH_PASSWORD },
   { NULL, ARG_NONE, 0 },
 };
 
 static void
 set_command(tor_cmdline_t *out, tor_command_t cmd)
 {
-  /* Informational commands win over running; the first one given wins. */
-  if (out->command == CMD_RUN_TOR)
+  /* Informational commands win over running; the first one given wins.
+   * As in tor, --hash-password gives way to --version, --help, --list-*
+   * wherever they are, and itself wins over --verify-config and
+   * --dump-config. */
+  int informational = cmd != CMD_VERIFY_CONFIG && cmd != CMD_DUMP_CONFIG &&
+                      cmd != CMD_HASH_PASSWORD;
+  if (out->command == CMD_RUN_TOR ||
+      (out->command == CMD_HASH_PASSWORD && informational) ||
+      (cmd == CMD_HASH_PASSWORD &&
+       (out->command == CMD_VERIFY_CONFIG || out->command == CMD_DUMP_CONFIG)))
     out->command = cmd;
 }
 
@@ -87,6 +96,10 @@ cmdline_parse(int argc, char **argv, tor_cmdline_t *out, char *err, size_t errle
         case F_QUIET: out->quiet_level = 2; break;
         case F_HUSH: if (out->quiet_level < 1) out->quiet_level = 1; break;
         case F_NT_SERVICE: break;
+        case F_HASH_PASSWORD:
+          out->hash_password = value; /* tor hashes the last one */
+          set_command(out, CMD_HASH_PASSWORD);
+          break;
         case F_DUMP_MANPAGE: set_command(out, CMD_DUMP_MANPAGE_OPTIONS); break;
         case F_DUMP_CONFIG:
           /* tor: --dump-config [short|full|non-builtin] */

@@ -7,10 +7,12 @@
 #include "lib/log/log.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static or_options_t *global_options;
 static config_line_t *last_merged;
@@ -240,12 +242,83 @@ options_report_inert(const config_line_t *merged)
   }
 }
 
-/* Reads one torrc into *lines; a missing file is fine when allowed. */
+/* "-f -": the torrc comes from standard input. It is read once, at the
+ * first load, and kept for reloads (stdin is at its end by then). */
+#define TORRC_STDIN_MAX_LEN (4 * 1024 * 1024)
+#define TORRC_STDIN_SOURCE "<stdin>"
+static char *stdin_torrc;
+static size_t stdin_torrc_len;
+
 static int
-read_torrc(const char *path, int missing_ok, const char *what, config_line_t **lines,
-           char *err, size_t errlen)
+read_stdin_torrc(char *err, size_t errlen)
+{
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  if (!buf) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  for (;;) {
+    if (cap - len < 2) {
+      if (cap > TORRC_STDIN_MAX_LEN) {
+        free(buf);
+        snprintf(err, errlen, "The configuration on standard input is longer than %d bytes; "
+                 "refusing to read it.", TORRC_STDIN_MAX_LEN);
+        return -1;
+      }
+      char *bigger = realloc(buf, cap * 2);
+      if (!bigger) {
+        free(buf);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+      }
+      buf = bigger;
+      cap *= 2;
+    }
+    ssize_t r = read(STDIN_FILENO, buf + len, cap - len - 1);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) {
+      snprintf(err, errlen, "Unable to read the configuration from standard input: %s",
+               strerror(errno));
+      free(buf);
+      return -1;
+    }
+    if (r == 0)
+      break;
+    len += (size_t)r;
+    if (len > TORRC_STDIN_MAX_LEN) {
+      free(buf);
+      snprintf(err, errlen, "The configuration on standard input is longer than %d bytes; "
+               "refusing to read it.", TORRC_STDIN_MAX_LEN);
+      return -1;
+    }
+  }
+  buf[len] = '\0';
+  stdin_torrc = buf;
+  stdin_torrc_len = len;
+  return 0;
+}
+
+/* Reads one torrc into *lines; a missing file is fine when allowed, and
+ * path "-" is standard input when allow_stdin (for -f, as in tor). */
+static int
+read_torrc(const char *path, int missing_ok, int allow_stdin, const char *what,
+           config_line_t **lines, char *err, size_t errlen)
 {
   char why[1024];
+  if (allow_stdin && !strcmp(path, "-")) {
+    /* Relative %include paths in it are relative to the working directory. */
+    if (!stdin_torrc && read_stdin_torrc(err, errlen) < 0)
+      return -1;
+    if (config_lines_parse(stdin_torrc, stdin_torrc_len, TORRC_STDIN_SOURCE, lines,
+                           why, sizeof(why)) < 0) {
+      snprintf(err, errlen, "%s", why);
+      return -1;
+    }
+    log_info(LD_CONFIG, "Read configuration from standard input.");
+    return 0;
+  }
   int r = config_lines_parse_file(path, lines, why, sizeof(why));
   if (r == -2 && missing_ok) {
     log_info(LD_CONFIG, "%s \"%s\" not present, using reasonable defaults.", what, path);
@@ -277,9 +350,11 @@ options_load_sources(const tor_cmdline_t *cmdline, int defaults_only, char *err,
    * file may always be missing. */
   int torrc_missing_ok = !cmdline->torrc_path || cmdline->ignore_missing_torrc;
 
-  if (read_torrc(defaults_path, 1, "Default configuration file", &defaults, err, errlen) < 0 ||
+  if (read_torrc(defaults_path, 1, 0, "Default configuration file", &defaults,
+                 err, errlen) < 0 ||
       (!defaults_only &&
-       read_torrc(torrc_path, torrc_missing_ok, "Configuration file", &torrc, err, errlen) < 0))
+       read_torrc(torrc_path, torrc_missing_ok, 1, "Configuration file", &torrc,
+                  err, errlen) < 0))
     goto fail;
   const config_line_t *sources[3] = { defaults, torrc, cmdline->option_lines };
   if (config_merge_sources(&options_format, sources, defaults_only ? 1 : 3, &merged, err, errlen) < 0)

@@ -72,15 +72,17 @@ typedef enum {
   CMD_LIST_MODULES,
   CMD_DUMP_MANPAGE_OPTIONS,
   CMD_DUMP_CONFIG,
+  CMD_HASH_PASSWORD,           /* --hash-password PW */
 } tor_command_t;
 
 typedef struct tor_cmdline_t {
   tor_command_t command;
-  const char *torrc_path;      /* NULL: the default */
+  const char *torrc_path;      /* NULL: the default; "-": standard input */
   const char *defaults_path;   /* NULL: the default */
   int ignore_missing_torrc;
   int quiet_level;             /* 0, 1 (--hush), 2 (--quiet) */
   int dump_full;               /* --dump-config full */
+  const char *hash_password;   /* --hash-password's argument (the last one) */
   config_line_t *option_lines; /* --Name value, owned */
 } tor_cmdline_t;
 

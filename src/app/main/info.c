@@ -2,6 +2,7 @@
 #include "orconfig.h"
 #include "app/main/info.h"
 #include "app/config/config.h"
+#include "lib/crypt/crypto_s2k.h"
 
 #include <event2/event.h>
 #include <gnu/libc-version.h>
@@ -9,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <zlib.h>
@@ -71,7 +73,8 @@ print_help(void)
 {
   printf("%s\n\n", tor_version_line());
   printf("Usage: tor [-f FILE] [--defaults-torrc FILE] [OPTIONS...]\n\n"
-         "  -f, --torrc-file FILE      read the configuration from FILE (default %s)\n"
+         "  -f, --torrc-file FILE      read the configuration from FILE, or standard input\n"
+         "                             when FILE is - (default %s)\n"
          "  --defaults-torrc FILE      read defaults from FILE (default %s)\n"
          "  --ignore-missing-torrc     treat a missing torrc as empty\n"
          "  --verify-config            check the configuration and exit\n"
@@ -79,6 +82,7 @@ print_help(void)
          "  --library-versions         print the versions of the libraries and exit\n"
          "  --list-torrc-options       list every option this tor accepts\n"
          "  --list-modules             list the optional modules and whether they are built\n"
+         "  --hash-password PASSWORD   print the HashedControlPassword value for PASSWORD\n"
          "  --quiet, --hush            log only errors (--quiet) or warnings (--hush) at startup\n"
          "  -h, --help                 this message\n"
          "  --Option value             set a torrc option (overrides the torrc)\n\n",
@@ -159,4 +163,17 @@ print_manpage_options(void)
       printf("\n.br\n");
     }
   }
+}
+
+int
+print_hashed_password(const char *pw)
+{
+  char *hashed = s2k_hashed_password_new((const uint8_t *)pw, strlen(pw));
+  if (!hashed) {
+    fprintf(stderr, "Unable to hash the password: the random number generator failed.\n");
+    return 1;
+  }
+  printf("%s\n", hashed);
+  free(hashed);
+  return fflush(stdout) == 0 ? 0 : 1;
 }

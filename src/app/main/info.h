@@ -14,5 +14,8 @@ void print_help(void);
 void print_torrc_options(void);
 void print_modules(void);
 void print_manpage_options(void);
+/* --hash-password: prints "16:..." (HashedControlPassword) for pw on
+ * stdout; returns the exit status (0, or 1 when hashing failed). */
+int print_hashed_password(const char *pw);
 
 #endif

@@ -542,6 +542,7 @@ tor_run_main(int argc, char **argv)
     case CMD_LIST_MODULES: print_modules(); status = 0; goto out;
     case CMD_DUMP_CONFIG: cmdline.quiet_level = 2; break;
     case CMD_DUMP_MANPAGE_OPTIONS: print_manpage_options(); status = 0; goto out;
+    case CMD_HASH_PASSWORD: status = print_hashed_password(cmdline.hash_password); goto out;
     default: break;
   }
   log_set_startup_severity(cmdline.quiet_level == 2 ? LOG_ERR
