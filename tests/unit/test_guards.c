@@ -39,7 +39,7 @@ UNITTEST(guards, reads_real_tor_state)
   char line[1024];
   guards_format_state_line(&set, 0, line, sizeof(line));
   UT_EQ_STR(line, "in=default rsa_id=71E42F68A6818531FAEC200C627269FD532F3024 nickname=relay2 "
-            "sampled_on=2026-11-11T15:49:14 sampled_idx=0 sampled_by=" PACKAGE_VERSION " listed=1 "
+            "sampled_on=2026-11-11T15:49:14 sampled_idx=0 sampled_by=" TOR_VERSION " listed=1 "
             "confirmed_on=2026-11-12T11:45:07 confirmed_idx=0 pb_circ_attempts=1.000000 "
             "pb_circ_successes=1.000000 pb_successful_circuits_closed=1.000000");
 }

@@ -39,7 +39,7 @@ UNITTEST(statefile, real_tor_state_round_trip)
   UT_ASSERT(strstr(text, "\nCircuitBuildTimeBin 35 1\n"));
   UT_ASSERT(strstr(text, "\nDormant 0\n"));
   UT_ASSERT(strstr(text, "\nGuard in=default rsa_id=40FD64A7B2D75A1BD649D30BF1464B8A45F7240C nickname=relay0 "));
-  UT_ASSERT(strstr(text, "\nLastWritten 2026-11-11 15:49:14\nTorVersion Tor " PACKAGE_VERSION "\n"));
+  UT_ASSERT(strstr(text, "\nLastWritten 2026-11-11 15:49:14\nTorVersion Tor " TOR_VERSION "\n"));
   struct stat st;
   UT_EQ_INT(stat(path, &st), 0);
   UT_EQ_INT(st.st_mode & 0777, 0600);

@@ -3,6 +3,7 @@
 #include "app/config/config.h"
 #include "feature/hs/hs_config.h"
 #include "feature/nodelist/dirauth_line.h"
+#include "lib/crypt/crypto_s2k.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
 
@@ -181,7 +182,8 @@ options_validate(or_options_t *options, char *err, size_t errlen)
     return -1;
   if (make_absolute(&options->DataDirectory, err, errlen) < 0 ||
       make_absolute(&options->PidFile, err, errlen) < 0 ||
-      make_absolute(&options->CookieAuthFile, err, errlen) < 0)
+      make_absolute(&options->CookieAuthFile, err, errlen) < 0 ||
+      make_absolute(&options->ControlPortWriteToFile, err, errlen) < 0)
     return -1;
   if (validate_logs(options, err, errlen) < 0)
     return -1;
@@ -227,6 +229,19 @@ options_validate(or_options_t *options, char *err, size_t errlen)
   }
   if (validate_hidden_services(options, err, errlen) < 0)
     return -1;
+  if (options->HiddenServiceSingleHopMode || options->HiddenServiceNonAnonymousMode) {
+    snprintf(err, errlen, "HiddenServiceSingleHopMode and HiddenServiceNonAnonymousMode "
+             "are not supported by this daemon (single onion services); set them to 0.");
+    return -1;
+  }
+  for (const config_line_t *l = options->HashedControlPasswords; l; l = l->next) {
+    /* Checking an empty password tells a malformed hash from a good one. */
+    if (s2k_hashed_password_check(l->value, (const uint8_t *)"", 0) < 0) {
+      snprintf(err, errlen, "%s: Bad HashedControlPassword: wrong length or bad encoding",
+               config_line_where(l));
+      return -1;
+    }
+  }
   return 0;
 }
 
@@ -381,4 +396,89 @@ fail:
   if (options)
     options_free(options);
   return NULL;
+}
+
+/* Whether line sets var (groups: any option of the group). */
+static int
+line_sets_var(const config_var_t *var, const config_line_t *line)
+{
+  const config_var_t *lv = config_find_var(&options_format, line->key);
+  if (!lv)
+    return 0;
+  if (lv == var)
+    return 1;
+  return var->type == CONFIG_TYPE_LINELIST_GROUP && lv->type == CONFIG_TYPE_LINELIST_GROUP &&
+         lv->offset == var->offset;
+}
+
+or_options_t *
+options_with_changes(const config_line_t *changes, config_line_t **merged_out,
+                     int *code, char *err, size_t errlen)
+{
+  const or_options_t *old = get_options();
+  config_line_t *merged = NULL, **tail = &merged;
+  or_options_t *fresh = NULL;
+  *merged_out = NULL;
+  for (const config_line_t *c = changes; c; c = c->next)
+    if (!config_find_var(&options_format, c->key)) {
+      *code = 552;
+      snprintf(err, errlen, "Unknown option '%s'.  Failing.", c->key);
+      return NULL;
+    }
+  /* The lines in force, without those of every option the changes name,
+   * then the changes' own lines in order (a CLEAR line only removes). */
+  for (const config_line_t *l = last_merged; l; l = l->next) {
+    int replaced = 0;
+    for (const config_line_t *c = changes; c && !replaced; c = c->next)
+      replaced = line_sets_var(config_find_var(&options_format, c->key), l);
+    if (replaced)
+      continue;
+    *tail = config_line_new(l->key, l->value, l->command, l->source, l->lineno);
+    if (!*tail)
+      goto oom;
+    tail = &(*tail)->next;
+  }
+  for (const config_line_t *c = changes; c; c = c->next) {
+    if (c->command == CONFLINE_CLEAR)
+      continue;
+    const config_var_t *var = config_find_var(&options_format, c->key);
+    *tail = config_line_new(var->type == CONFIG_TYPE_LINELIST_GROUP ? c->key : var->name,
+                            c->value, CONFLINE_NORMAL, "controller", 0);
+    if (!*tail)
+      goto oom;
+    tail = &(*tail)->next;
+  }
+  fresh = config_new(&options_format, err, errlen);
+  if (!fresh)
+    goto oom;
+  if (config_assign(&options_format, fresh, merged, err, errlen) < 0 ||
+      options_validate(fresh, err, errlen) < 0) {
+    *code = 513;
+    goto fail;
+  }
+  for (size_t i = 0; old && i < options_format.n_vars; i++) {
+    const config_var_t *var = &options_format.vars[i];
+    if ((var->flags & CVFLAG_NO_RELOAD) && !config_var_equal(var, old, fresh)) {
+      *code = 553;
+      snprintf(err, errlen, "While Tor is running, changing %s is not allowed", var->name);
+      goto fail;
+    }
+  }
+  *merged_out = merged;
+  return fresh;
+oom:
+  *code = 551;
+  snprintf(err, errlen, "Out of memory");
+fail:
+  config_lines_free(merged);
+  if (fresh)
+    options_free(fresh);
+  return NULL;
+}
+
+void
+options_adopt_merged_lines(config_line_t *merged)
+{
+  config_lines_free(last_merged);
+  last_merged = merged;
 }

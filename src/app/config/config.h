@@ -37,6 +37,12 @@ typedef struct or_options_t {
   config_line_t *ControlSockets;
   int CookieAuthentication;
   char *CookieAuthFile;
+  int CookieAuthFileGroupReadable;
+  config_line_t *HashedControlPasswords;
+  char *ControlPortWriteToFile;
+  int ControlPortFileGroupReadable;
+  int HiddenServiceSingleHopMode;   /* accepted; only 0 is supported */
+  int HiddenServiceNonAnonymousMode;
   /* Onion services: HiddenServiceDir, HiddenServicePort... in order */
   config_line_t *HiddenServiceOptions;
   /* Relay (accepted, inert) */
@@ -113,6 +119,19 @@ void set_options(or_options_t *options);
 void options_report_inert(const config_line_t *merged);
 /* The merged lines of the last options_load(), for reporting. */
 const config_line_t *options_last_merged_lines(void);
+
+/* SETCONF and RESETCONF: new options from the lines in force with
+ * `changes` applied. Every option a change names loses its lines; the
+ * change's own line is added unless it is a CONFLINE_CLEAR line (back to
+ * the default). Returns the validated options (caller installs them with
+ * set_options() and the lines with options_adopt_merged_lines(), or frees
+ * both), or NULL with the control-port code in *code (552 unknown option,
+ * 513 bad value, 553 an option that cannot change while running, 551 out
+ * of memory) and the reason in err. */
+or_options_t *options_with_changes(const config_line_t *changes, config_line_t **merged_out,
+                                   int *code, char *err, size_t errlen);
+/* Makes merged the lines in force (taking ownership). */
+void options_adopt_merged_lines(config_line_t *merged);
 
 /* Default locations. */
 const char *options_default_torrc(void);

@@ -78,15 +78,31 @@ static const config_var_t option_vars[] = {
       "If 1, adjust defaults for a private test network (needs DirAuthority lines)."),
   /* Control */
   PORTVAR("ControlPort", ControlPorts, NULL, "127.0.0.1",
-          PORTFLAGS_CONTROL_ALLOWED, 0, INERT,
-          "\"[ADDRESS:]PORT|auto|unix:PATH [flags]\": accept controller connections here."),
-  VAR("ControlSocket", LINELIST, ControlSockets, NULL, INERT,
-      "Accept controller connections on this Unix socket."),
-  VAR("CookieAuthentication", BOOL, CookieAuthentication, "0", INERT,
-      "If 1, controllers authenticate with a cookie file in the DataDirectory."),
-  VAR("CookieAuthFile", FILENAME, CookieAuthFile, NULL, INERT,
-      "Where to write the control authentication cookie."),
+          PORTFLAGS_CONTROL_ALLOWED, 0, NORELOAD,
+          "\"[ADDRESS:]PORT|auto|unix:PATH [flags]\": accept controller connections here "
+          "(control-spec.txt); flags GroupWritable, WorldWritable, RelaxDirModeCheck."),
+  VAR("ControlSocket", LINELIST, ControlSockets, NULL, NORELOAD,
+      "Accept controller connections on this Unix socket (mode 0600)."),
+  VAR("CookieAuthentication", BOOL, CookieAuthentication, "0", NORELOAD,
+      "If 1, controllers authenticate with the 32-byte cookie that Tor writes at startup "
+      "(COOKIE or SAFECOOKIE)."),
+  VAR("CookieAuthFile", FILENAME, CookieAuthFile, NULL, NORELOAD,
+      "Where to write the control authentication cookie "
+      "(default: DataDirectory/control_auth_cookie)."),
+  VAR("CookieAuthFileGroupReadable", BOOL, CookieAuthFileGroupReadable, "0", NORELOAD,
+      "If 1, make the cookie file readable by the default group (mode 0640)."),
+  VAR("HashedControlPassword", LINELIST, HashedControlPasswords, NULL, NORELOAD,
+      "Controllers may authenticate with a password whose hash (tor --hash-password) is "
+      "given here; repeat for more passwords."),
+  VAR("ControlPortWriteToFile", FILENAME, ControlPortWriteToFile, NULL, NORELOAD,
+      "Write the control listeners' addresses to this file (PORT=ADDR:PORT, UNIX_PORT=PATH)."),
+  VAR("ControlPortFileGroupReadable", BOOL, ControlPortFileGroupReadable, "0", NORELOAD,
+      "If 1, make ControlPortWriteToFile readable by the default group."),
   /* Onion services */
+  VAR("HiddenServiceSingleHopMode", BOOL, HiddenServiceSingleHopMode, "0", NORELOAD,
+      "Single onion services (one-hop rendezvous) are not supported: only 0."),
+  VAR("HiddenServiceNonAnonymousMode", BOOL, HiddenServiceNonAnonymousMode, "0", NORELOAD,
+      "Non-anonymous mode (needed for single onion services) is not supported: only 0."),
   HSVAR("HiddenServiceDir",
         "Start an onion service whose keys and hostname live in this directory "
         "(mode 0700). The HiddenService options after it configure it."),

@@ -130,7 +130,7 @@ statefile_save(const char *datadir, const guard_set_t *guards, time_t now)
     guards_format_state_line(guards, i, line, sizeof(line));
     text_add(&t, "Guard %s\n", line);
   }
-  text_add(&t, "LastWritten %s\nTorVersion Tor %s\n", when, PACKAGE_VERSION);
+  text_add(&t, "LastWritten %s\nTorVersion Tor %s\n", when, TOR_VERSION);
   if (t.oom) {
     free(t.s);
     log_warn(LD_FS, "Out of memory writing the state file.");

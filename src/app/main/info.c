@@ -19,7 +19,7 @@
 const char *
 tor_version_line(void)
 {
-  return "Tor version " PACKAGE_VERSION " (tor-bulk).";
+  return "Tor version " TOR_VERSION ".";
 }
 
 const char *

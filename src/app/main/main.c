@@ -2,6 +2,8 @@
 #include "orconfig.h"
 #include "app/main/main.h"
 #include "app/main/info.h"
+#include "app/main/control_app.h"
+#include "feature/control/control.h"
 #include "app/config/config.h"
 #include "app/config/statefile.h"
 #include "core/mainloop/mainloop.h"
@@ -37,6 +39,7 @@ static struct event *owner_timer;
 static struct event *signal_events[8];
 static int n_signal_events;
 static int daemon_pipe = -1;
+static int dormant;
 
 /* ---- logs ---- */
 
@@ -231,6 +234,24 @@ schedule_periodic_events(const or_options_t *options)
 
 /* ---- signals ---- */
 
+/* Installs fresh options (taking ownership): the Log lines, the PidFile,
+ * the timers. -1 (fresh freed, old kept) if the Log lines fail. */
+static int
+install_options(or_options_t *fresh, char *err, size_t errlen)
+{
+  const or_options_t *old = get_options();
+  if (apply_log_options(fresh, err, errlen) < 0) {
+    options_free(fresh);
+    return -1;
+  }
+  log_reopen_files();
+  if (fresh->PidFile && (!old->PidFile || strcmp(fresh->PidFile, old->PidFile)))
+    write_pidfile(fresh->PidFile);
+  set_options(fresh);
+  schedule_periodic_events(fresh);
+  return 0;
+}
+
 static void
 reload_configuration(void)
 {
@@ -251,27 +272,38 @@ reload_configuration(void)
       continue;
     log_warn(LD_CONFIG, "While Tor is running, changing %s is not allowed; "
              "keeping the old value until restart.", var->name);
-    char *tmp_new = *(char **)((char *)fresh + var->offset);
     if (var->type == CONFIG_TYPE_FILENAME || var->type == CONFIG_TYPE_STRING) {
+      char *tmp_new = *(char **)((char *)fresh + var->offset);
       char *const *old_val = (char *const *)((const char *)old + var->offset);
       free(tmp_new);
       *(char **)((char *)fresh + var->offset) = *old_val ? strdup(*old_val) : NULL;
+    } else if (var->type == CONFIG_TYPE_LINELIST || var->type == CONFIG_TYPE_PORT ||
+               var->type == CONFIG_TYPE_LINELIST_GROUP) {
+      config_line_t **slot = (config_line_t **)((char *)fresh + var->offset);
+      config_lines_free(*slot);
+      *slot = config_lines_dup(*(config_line_t *const *)((const char *)old + var->offset));
     } else {
       memcpy((char *)fresh + var->offset, (const char *)old + var->offset, sizeof(int));
     }
   }
-  if (apply_log_options(fresh, err, sizeof(err)) < 0) {
+  if (install_options(fresh, err, sizeof(err)) < 0) {
     log_warn(LD_CONFIG, "Couldn't apply the new Log lines (%s); keeping the old "
              "configuration.", err);
-    options_free(fresh);
     return;
   }
-  log_reopen_files();
-  if (fresh->PidFile && (!old->PidFile || strcmp(fresh->PidFile, old->PidFile)))
-    write_pidfile(fresh->PidFile);
-  set_options(fresh);
-  schedule_periodic_events(fresh);
   options_report_inert(options_last_merged_lines());
+}
+
+int
+tor_install_changed_options(or_options_t *fresh, config_line_t *merged, char *err,
+                            size_t errlen)
+{
+  if (install_options(fresh, err, errlen) < 0) {
+    config_lines_free(merged);
+    return -1;
+  }
+  options_adopt_merged_lines(merged);
+  return 0;
 }
 
 static void
@@ -282,10 +314,9 @@ sigint_deadline_cb(evutil_socket_t fd, short what, void *arg)
   mainloop_exit(0);
 }
 
-static void
-signal_cb(evutil_socket_t sig, short what, void *arg)
+void
+tor_process_signal(int sig)
 {
-  (void)what; (void)arg;
   switch (sig) {
     case SIGTERM:
       log_notice(LD_GENERAL, "Catching signal TERM, exiting cleanly.");
@@ -328,7 +359,36 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
         log_configure_sinks(&spec, 1, err, sizeof(err));
       }
       break;
+    case TOR_SIGNAL_HALT:
+      log_notice(LD_GENERAL, "Exiting now at the controller's request.");
+      mainloop_exit(0);
+      break;
+    case TOR_SIGNAL_HEARTBEAT:
+      heartbeat_cb(-1, 0, NULL);
+      break;
+    case TOR_SIGNAL_NEWNYM:
+      client_newnym();
+      break;
+    case TOR_SIGNAL_DORMANT:
+      if (!dormant)
+        log_notice(LD_GENERAL, "Going dormant because of controller request.");
+      dormant = 1;
+      break;
+    case TOR_SIGNAL_ACTIVE:
+      if (dormant)
+        log_notice(LD_GENERAL, "Tor is no longer dormant.");
+      dormant = 0;
+      break;
+    case TOR_SIGNAL_CLEARDNSCACHE:
+      break;   /* we keep no DNS cache */
   }
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+  (void)what; (void)arg;
+  tor_process_signal((int)sig);
 }
 
 static int
@@ -470,7 +530,7 @@ run_tor(void)
     log_err(LD_CONFIG, "Failed to init Log options: %s", err);
     goto done;
   }
-  log_notice(LD_GENERAL, "Tor %s running on %s.", PACKAGE_VERSION, tor_platform_summary());
+  log_notice(LD_GENERAL, "Tor %s running on %s.", TOR_VERSION, tor_platform_summary());
   options_report_inert(options_last_merged_lines());
   if (options->Sandbox)
     log_warn(LD_CONFIG, "Sandbox 1 is not available in this daemon; running without it.");
@@ -483,10 +543,15 @@ run_tor(void)
     goto done;
   started_at = time(NULL);
   schedule_periodic_events(options);
+  if (control_app_start(mainloop_get_base(), options) < 0) {
+    log_err(LD_NET, "Failed to bind one of the listener ports.");
+    goto done;
+  }
   if (start_onion_services(options) < 0 || start_client(options) < 0)
     goto done;
   status = mainloop_run() == 0 ? 0 : 1;
 done:
+  control_stop();
   hs_services_stop();
   stop_client();
   free_events();
@@ -496,6 +561,24 @@ done:
     close(lock_fd);
   lock_fd = -1;
   return status;
+}
+
+const char *
+tor_torrc_path(void)
+{
+  return cmdline.torrc_path ? cmdline.torrc_path : options_default_torrc();
+}
+
+char *
+tor_config_text(void)
+{
+  char err[2048];
+  or_options_t *defaults = options_load_sources(&cmdline, 1, err, sizeof(err));
+  if (!defaults)
+    return NULL;
+  char *text = config_dump(&options_format, get_options(), defaults);
+  options_free(defaults);
+  return text;
 }
 
 /* --dump-config: "full" prints every option; "short" those that differ

@@ -34,6 +34,13 @@ static const phase_name_t phases[] = {
 };
 
 static int current_percent = -1;
+static bootstrap_observer_fn observer;
+
+void
+bootstrap_set_observer(bootstrap_observer_fn fn)
+{
+  observer = fn;
+}
 
 static const phase_name_t *
 find_phase(bootstrap_phase_t phase)
@@ -66,6 +73,8 @@ bootstrap_note_phase(bootstrap_phase_t phase)
   current_percent = (int)phase;
   log_notice(LD_CONTROL, "Bootstrapped %d%% (%s): %s", (int)phase,
              bootstrap_phase_tag(phase), bootstrap_phase_summary(phase));
+  if (observer)
+    observer((int)phase, bootstrap_phase_tag(phase), bootstrap_phase_summary(phase));
 }
 
 int

@@ -34,6 +34,10 @@ int bootstrap_percent(void);
 /* "tag" and "Summary" of a phase, as tor spells them. */
 const char *bootstrap_phase_tag(bootstrap_phase_t phase);
 const char *bootstrap_phase_summary(bootstrap_phase_t phase);
+/* Called after each step forward is logged (the control port's
+ * STATUS_CLIENT BOOTSTRAP events); NULL removes it. */
+typedef void (*bootstrap_observer_fn)(int percent, const char *tag, const char *summary);
+void bootstrap_set_observer(bootstrap_observer_fn fn);
 /* Back to 0 without logging (tests, or a restart of the client). */
 void bootstrap_reset(void);
 

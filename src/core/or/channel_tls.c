@@ -283,12 +283,21 @@ channel_process_inbuf(channel_t *chan)
 
 /* ---- I/O */
 
+static uint64_t total_read, total_written;
+
+void
+channel_total_bytes(uint64_t *read, uint64_t *written)
+{
+  *read = total_read;
+  *written = total_written;
+}
+
 static void
 channel_do_read(channel_t *chan)
 {
   buf_io_status_t st;
   chan->read_wants_write = 0;
-  buf_read_from_ssl(chan->inbuf, chan->ssl, CHANNEL_READ_BATCH, &st);
+  total_read += buf_read_from_ssl(chan->inbuf, chan->ssl, CHANNEL_READ_BATCH, &st);
   channel_process_inbuf(chan);
   if (chan->state == CH_CLOSED)
     return;
@@ -351,7 +360,7 @@ channel_do_flush(channel_t *chan)
       channel_half_close(chan);
     return;
   }
-  buf_flush_to_ssl(chan->outbuf, chan->ssl, &st);
+  total_written += buf_flush_to_ssl(chan->outbuf, chan->ssl, &st);
   switch (st) {
   case BUF_IO_OK:
     if (chan->state == CH_CLOSING)

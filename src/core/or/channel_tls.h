@@ -118,6 +118,9 @@ void channel_close(channel_t *chan);
 /* At shutdown: close every channel at once without flushing; each one's
  * on_closed runs and it is freed. */
 void channel_close_all_now(void);
+/* Bytes read from and written to every channel's TLS session since start
+ * (cell bytes, without TLS overhead): the control port's BW events. */
+void channel_total_bytes(uint64_t *read, uint64_t *written);
 
 /* For diagnostics and tools: the DER of the certificate the peer used in
  * TLS and its raw CERTS payload (NULL until known). Owned by chan. */

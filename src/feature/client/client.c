@@ -356,6 +356,15 @@ client_retire_circuit(circuit_t *circ)
 }
 
 void
+client_newnym(void)
+{
+  /* Retired circuits keep their streams; new streams get new circuits. */
+  for (int i = 0; i < MAX_EXIT_CIRCUITS; i++)
+    if (client.circs[i].circ && !client.circs[i].is_dir)
+      client.circs[i].first_used = 1;
+}
+
+void
 client_cancel_circuit_request(void *arg)
 {
   for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++)

@@ -51,6 +51,8 @@ void client_retire_circuit(circuit_t *circ);
  * caller's handlers get its events. NULL if no path could be made. */
 circuit_t *client_launch_circuit_to(const circuit_hop_info_t *last,
                                     const circuit_handlers_t *handlers, void *arg);
+/* NEWNYM: no new stream goes to a circuit built before now. */
+void client_newnym(void);
 /* The directory as the client holds it (consensus, nodes). */
 struct dirstate_t;
 const struct dirstate_t *client_dirstate(void);

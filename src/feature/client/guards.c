@@ -155,7 +155,7 @@ guards_format_state_line(const guard_set_t *set, int i, char *buf, size_t len)
   }
   snprintf(buf, len, "in=default rsa_id=%s%s%s sampled_on=%s sampled_idx=%d sampled_by=%s "
            "listed=%d%s%s%s", id, e->nickname[0] ? " nickname=" : "", e->nickname, sampled,
-           i, PACKAGE_VERSION, e->listed, confirmed, e->extra[0] ? " " : "", e->extra);
+           i, TOR_VERSION, e->listed, confirmed, e->extra[0] ? " " : "", e->extra);
 }
 
 static int

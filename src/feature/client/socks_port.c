@@ -2,6 +2,7 @@
 #include "orconfig.h"
 #include "feature/client/socks_port.h"
 #include "feature/client/client.h"
+#include "core/mainloop/listener.h"
 #include "core/or/stream.h"
 #include "core/crypto/relay_msg.h"
 #include "core/proto/proto_socks.h"
@@ -13,7 +14,6 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/listener.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,7 @@
 #define APP_OUTBUF_LOW (64 * 1024)
 
 typedef struct socks_listener_t {
-  struct evconnlistener *listener;
+  listener_t *listener;
   port_spec_t spec;
 } socks_listener_t;
 
@@ -407,30 +407,22 @@ socks_conn_event_cb(struct bufferevent *bev, short events, void *arg)
 /* ---- listeners ---- */
 
 static void
-accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
-          void *arg)
+accept_cb(struct event_base *base, int fd, const char *peer, void *arg)
 {
   const socks_listener_t *sl = arg;
-  (void)salen;
   socks_conn_t *c = calloc(1, sizeof(*c));
   if (!c) {
     close(fd);
     return;
   }
-  c->bev = bufferevent_socket_new(evconnlistener_get_base(l), fd, BEV_OPT_CLOSE_ON_FREE);
+  c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
   if (!c->bev) {
     close(fd);
     free(c);
     return;
   }
   c->listener = sl;
-  if (sa->sa_family == AF_INET)
-    inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, c->client_addr, sizeof(c->client_addr));
-  else if (sa->sa_family == AF_INET6)
-    inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, c->client_addr,
-              sizeof(c->client_addr));
-  else
-    snprintf(c->client_addr, sizeof(c->client_addr), "unix");
+  snprintf(c->client_addr, sizeof(c->client_addr), "%s", peer);
   unsigned opts = (sl->spec.flags & PORTFLAG_ISOLATE_SOCKS_AUTH) ? SOCKS_OPT_ISOLATE_AUTH : 0;
   if (sl->spec.flags & PORTFLAG_PREFER_SOCKS_NO_AUTH)
     opts |= SOCKS_OPT_PREFER_NO_AUTH;
@@ -447,7 +439,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int
 static int
 open_listener(struct event_base *base, const char *value)
 {
-  char err[512], where[320];
+  char err[512];
   socks_listener_t *sl = &listeners[n_listeners];
   if (port_spec_parse("SocksPort", value, "127.0.0.1", PORTFLAGS_SOCKS_ALLOWED,
                       PORTFLAGS_SOCKS_DEFAULT, &sl->spec, err, sizeof(err)) < 0) {
@@ -460,54 +452,9 @@ open_listener(struct event_base *base, const char *value)
     log_warn(LD_CONFIG, "Too many SocksPort lines (at most %d).", MAX_LISTENERS);
     return -1;
   }
-  struct sockaddr_storage ss;
-  socklen_t sslen;
-  memset(&ss, 0, sizeof(ss));
-  if (sl->spec.unix_path[0]) {
-    struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
-    sun->sun_family = AF_UNIX;
-    snprintf(sun->sun_path, sizeof(sun->sun_path), "%s", sl->spec.unix_path);
-    sslen = sizeof(*sun);
-    unlink(sl->spec.unix_path);
-    snprintf(where, sizeof(where), "%s", sl->spec.unix_path);
-  } else {
-    int port = sl->spec.port == PORTSPEC_AUTO ? 0 : sl->spec.port;
-    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-    if (inet_pton(AF_INET, sl->spec.address, &sin->sin_addr) == 1) {
-      sin->sin_family = AF_INET;
-      sin->sin_port = htons((uint16_t)port);
-      sslen = sizeof(*sin);
-    } else if (inet_pton(AF_INET6, sl->spec.address, &sin6->sin6_addr) == 1) {
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = htons((uint16_t)port);
-      sslen = sizeof(*sin6);
-    } else {
-      log_warn(LD_CONFIG, "SocksPort address %s is not an IP address.", sl->spec.address);
-      return -1;
-    }
-    snprintf(where, sizeof(where), "%s:%d", sl->spec.address, port);
-  }
-  log_notice(LD_NET, "Opening Socks listener on %s", where);
-  sl->listener = evconnlistener_new_bind(base, accept_cb, sl,
-                                         LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
-                                         LEV_OPT_CLOSE_ON_EXEC, -1,
-                                         (struct sockaddr *)&ss, (int)sslen);
-  if (!sl->listener) {
-    log_warn(LD_NET, "Could not bind to %s: %s", where, strerror(errno));
+  sl->listener = listener_open(base, "Socks", &sl->spec, accept_cb, sl);
+  if (!sl->listener)
     return -1;
-  }
-  if (!sl->spec.unix_path[0]) {
-    /* With "auto", say which port we got. */
-    struct sockaddr_storage bound;
-    socklen_t blen = sizeof(bound);
-    if (getsockname(evconnlistener_get_fd(sl->listener), (struct sockaddr *)&bound, &blen) == 0) {
-      uint16_t p = bound.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&bound)->sin_port)
-                                              : ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
-      snprintf(where, sizeof(where), "%s:%u", sl->spec.address, p);
-    }
-  }
-  log_notice(LD_NET, "Opened Socks listener connection (ready) on %s", where);
   n_listeners++;
   return 1;
 }
@@ -532,10 +479,16 @@ socks_ports_close(void)
 {
   while (all_conns)
     socks_conn_free(all_conns);
-  for (int i = 0; i < n_listeners; i++) {
-    evconnlistener_free(listeners[i].listener);
-    if (listeners[i].spec.unix_path[0])
-      unlink(listeners[i].spec.unix_path);
-  }
+  for (int i = 0; i < n_listeners; i++)
+    listener_close(listeners[i].listener);
   n_listeners = 0;
+}
+
+int
+socks_ports_addresses(const char **out, int max)
+{
+  int n = 0;
+  for (int i = 0; i < n_listeners && n < max; i++)
+    out[n++] = listener_address(listeners[i].listener);
+  return n;
 }

@@ -15,6 +15,9 @@ struct event_base;
 /* Opens one listener per SocksPort line (port 0 lines are skipped).
  * Returns the number opened, or -1 (logged) if one could not be. */
 int socks_ports_open(struct event_base *base, const config_line_t *lines);
+/* The open listeners' addresses ("127.0.0.1:9050" or unix paths), for
+ * GETINFO net/listeners/socks; returns how many (at most max). */
+int socks_ports_addresses(const char **out, int max);
 /* Closes the listeners and every application connection. */
 void socks_ports_close(void);
 

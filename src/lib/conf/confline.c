@@ -60,6 +60,23 @@ config_line_new(const char *key, const char *value, confline_command_t command,
   return line;
 }
 
+config_line_t *
+config_lines_dup(const config_line_t *lines)
+{
+  config_line_t *head = NULL, **tail = &head;
+  for (const config_line_t *l = lines; l; l = l->next) {
+    config_line_t *copy = config_line_new(l->key, l->value, l->command, l->source,
+                                          l->lineno);
+    if (!copy) {
+      config_lines_free(head);
+      return NULL;
+    }
+    *tail = copy;
+    tail = &copy->next;
+  }
+  return head;
+}
+
 void
 config_lines_free(config_line_t *lines)
 {

@@ -49,6 +49,8 @@ config_line_t *config_line_new(const char *key, const char *value,
                                confline_command_t command,
                                const char *source, int lineno);
 void config_lines_free(config_line_t *lines);
+/* A copy of the whole list (NULL for NULL, or when out of memory). */
+config_line_t *config_lines_dup(const config_line_t *lines);
 /* "file:line" or the source alone, for messages; static buffer. */
 const char *config_line_where(const config_line_t *line);
 

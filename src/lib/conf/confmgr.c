@@ -522,3 +522,26 @@ config_dump(const config_format_t *fmt, const void *options, const void *default
   }
   return buf;
 }
+
+void
+config_var_values(const config_format_t *fmt, const config_var_t *var,
+                  const void *options, config_value_fn fn, void *arg)
+{
+  (void)fmt;
+  if (is_list_type(var->type)) {
+    const config_line_t *l = *CFIELD(options, var, config_line_t *);
+    if (!l)
+      fn(var->name, NULL, arg);
+    for (; l; l = l->next)
+      fn(var->type == CONFIG_TYPE_LINELIST_GROUP ? l->key : var->name, l->value, arg);
+    return;
+  }
+  if ((var->type == CONFIG_TYPE_STRING || var->type == CONFIG_TYPE_FILENAME ||
+       var->type == CONFIG_TYPE_CSV) && !*CFIELD(options, var, char *)) {
+    fn(var->name, NULL, arg);
+    return;
+  }
+  char value[1700];
+  format_scalar(var, options, value, sizeof(value));
+  fn(var->name, value, arg);
+}

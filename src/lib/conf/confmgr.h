@@ -94,6 +94,14 @@ int config_var_equal(const config_var_t *var, const void *a, const void *b);
  * from it. A new string (free()), or NULL when out of memory. */
 char *config_dump(const config_format_t *fmt, const void *options, const void *defaults);
 
+/* The value of one option as GETCONF shows it: fn(key, value, arg) once
+ * per line of a list (key: the line's own option name, for groups), once
+ * for a scalar in canonical form (as config_dump), and once with value NULL
+ * when the option is unset (no lines, or a string without a default). */
+typedef void (*config_value_fn)(const char *key, const char *value, void *arg);
+void config_var_values(const config_format_t *fmt, const config_var_t *var,
+                       const void *options, config_value_fn fn, void *arg);
+
 /* Human-readable type name ("Boolean", "Interval", ...). */
 const char *config_type_name(config_type_t type);
 

@@ -72,6 +72,10 @@ log_domain_from_name(const char *name)
   return 0;
 }
 
+static log_hook_fn hook_fn;
+static log_domain_mask_t hook_domains[LOG_DEBUG + 1];
+static int in_hook;
+
 /* Recomputes the summary masks that the log macros test. */
 static void
 recompute_enabled(void)
@@ -80,6 +84,19 @@ recompute_enabled(void)
   for (int i = 0; i < n_sinks; i++)
     for (int s = LOG_ERR; s <= LOG_DEBUG; s++)
       log_enabled_domains_[s] |= sinks[i].domains[s];
+  if (hook_fn)
+    for (int s = LOG_ERR; s <= LOG_DEBUG; s++)
+      log_enabled_domains_[s] |= hook_domains[s];
+}
+
+void
+log_set_hook(log_hook_fn fn, const log_domain_mask_t domains[LOG_DEBUG + 1])
+{
+  hook_fn = fn;
+  memset(hook_domains, 0, sizeof(hook_domains));
+  if (fn && domains)
+    memcpy(hook_domains, domains, sizeof(hook_domains));
+  recompute_enabled();
 }
 
 static void
@@ -227,6 +244,11 @@ log_fn_v_(int severity, log_domain_mask_t domain, const char *funcname,
     } else {
       write_all(s->fd, line, len);
     }
+  }
+  if (hook_fn && !in_hook && (hook_domains[severity] & domain & LD_ALL_DOMAINS)) {
+    in_hook = 1;
+    hook_fn(severity, domain, line + body_start, len - 1 - body_start);
+    in_hook = 0;
   }
 }
 

@@ -139,6 +139,15 @@ void log_set_safe_logging(int mode);
 /* An address to print in a log: "[scrubbed]" when SafeLogging says so. */
 const char *safe_str(const char *address);
 const char *safe_str_client(const char *address);
+/* A hook that gets every message some severity of `domains` asks for,
+ * besides the sinks (the control port's log events): msg is the text
+ * without timestamp and severity (function name included, as in the log
+ * files), len its length without a line end. A message logged from inside
+ * the hook is not passed to it again. fn NULL removes the hook. */
+typedef void (*log_hook_fn)(int severity, log_domain_mask_t domain, const char *msg,
+                            size_t len);
+void log_set_hook(log_hook_fn fn, const log_domain_mask_t domains[LOG_DEBUG + 1]);
+
 /* Closes and reopens log files (SIGHUP, logrotate). */
 void log_reopen_files(void);
 /* Flushes and closes every sink. */

@@ -1,0 +1,231 @@
+/* Control-port events: see control_events.h. */
+#include "orconfig.h"
+#include "feature/control/control_events.h"
+#include "feature/control/control.h"
+#include "core/mainloop/bootstrap.h"
+#include "core/or/channel_tls.h"
+#include "lib/log/log.h"
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+uint64_t control_events_wanted_;
+
+/* In control_event_t order: every name control-spec §4.1 defines. */
+_Static_assert(CEV_N_EVENTS <= 64, "event masks are 64 bits");
+static const char *const event_names[CEV_N_EVENTS] = {
+  "CIRC", "CIRC_MINOR", "STREAM", "ORCONN", "BW", "DEBUG", "INFO", "NOTICE", "WARN",
+  "ERR", "NEWDESC", "ADDRMAP", "DESCCHANGED", "NS", "STATUS_GENERAL", "STATUS_CLIENT",
+  "STATUS_SERVER", "GUARD", "STREAM_BW", "CLIENTS_SEEN", "NEWCONSENSUS",
+  "BUILDTIMEOUT_SET", "SIGNAL", "CONF_CHANGED", "CONN_BW", "CELL_STATS", "CIRC_BW",
+  "TRANSPORT_LAUNCHED", "HS_DESC", "HS_DESC_CONTENT", "NETWORK_LIVENESS",
+  "AUTHDIR_NEWDESCS", "TB_EMPTY", "PT_LOG", "PT_STATUS",
+};
+
+const char *
+control_event_name(control_event_t ev)
+{
+  return (unsigned)ev < CEV_N_EVENTS ? event_names[ev] : "UNKNOWN";
+}
+
+int
+control_event_from_name(const char *name)
+{
+  for (int i = 0; i < CEV_N_EVENTS; i++)
+    if (!strcasecmp(name, event_names[i]))
+      return i;
+  return -1;
+}
+
+const char *
+control_event_all_names(void)
+{
+  static char buf[512];
+  if (!buf[0]) {
+    size_t len = 0;
+    for (int i = 0; i < CEV_N_EVENTS; i++)
+      len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "",
+                              event_names[i]);
+  }
+  return buf;
+}
+
+/* ---- delivery ---- */
+
+static void
+deliver(control_event_t ev, const char *data, size_t len)
+{
+  for (control_conn_t *c = control_conn_first(); c;) {
+    control_conn_t *next = control_conn_next(c);
+    control_event_state_t *st = control_conn_event_state(c);
+    if ((st->mask >> ev) & 1)
+      control_conn_queue_event(c, data, len);
+    c = next;
+  }
+}
+
+void
+control_event_send_raw(control_event_t ev, const char *data, size_t len)
+{
+  if (control_event_wanted(ev) && data)
+    deliver(ev, data, len);
+}
+
+void
+control_event_send(control_event_t ev, const char *body)
+{
+  if (!control_event_wanted(ev))
+    return;
+  size_t n = strlen(body);
+  char *line = malloc(n + 7);
+  if (!line)
+    return;
+  memcpy(line, "650 ", 4);
+  for (size_t i = 0; i < n; i++)
+    line[4 + i] = (body[i] == '\r' || body[i] == '\n') ? ' ' : body[i];
+  memcpy(line + 4 + n, "\r\n", 3);
+  deliver(ev, line, n + 6);
+  free(line);
+}
+
+void
+control_event_sendf(control_event_t ev, const char *fmt, ...)
+{
+  if (!control_event_wanted(ev))
+    return;
+  char buf[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  control_event_send(ev, buf);
+}
+
+void
+control_event_send_data(control_event_t ev, const char *head, const char *data,
+                        size_t len)
+{
+  if (!control_event_wanted(ev))
+    return;
+  struct evbuffer *b = evbuffer_new();
+  if (!b)
+    return;
+  control_write_data(b, 650, head, data, len);
+  control_write_end(b, 650, "OK");
+  size_t n = evbuffer_get_length(b);
+  const char *p = (const char *)evbuffer_pullup(b, -1);
+  if (p)
+    deliver(ev, p, n);
+  evbuffer_free(b);
+}
+
+/* ---- log events ---- */
+
+static const control_event_t severity_event[LOG_DEBUG + 1] = {
+  [LOG_ERR] = CEV_ERR, [LOG_WARN] = CEV_WARN, [LOG_NOTICE] = CEV_NOTICE,
+  [LOG_INFO] = CEV_INFO, [LOG_DEBUG] = CEV_DEBUG,
+};
+
+static void
+log_hook(int severity, log_domain_mask_t domain, const char *msg, size_t len)
+{
+  (void)domain;
+  if (severity < LOG_ERR || severity > LOG_DEBUG)
+    return;
+  control_event_t ev = severity_event[severity];
+  if (!control_event_wanted(ev))
+    return;
+  char buf[2048];
+  snprintf(buf, sizeof(buf), "%s %.*s", event_names[ev], (int)len, msg);
+  control_event_send(ev, buf);
+}
+
+/* ---- bootstrap ---- */
+
+static void
+bootstrap_observer(int percent, const char *tag, const char *summary)
+{
+  control_event_bootstrap(percent, tag, summary);
+}
+
+void
+control_event_bootstrap(int percent, const char *tag, const char *summary)
+{
+  if (!control_event_wanted(CEV_STATUS_CLIENT))
+    return;
+  char *q = control_quote(summary, strlen(summary));
+  control_event_sendf(CEV_STATUS_CLIENT, "STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=%d "
+                      "TAG=%s SUMMARY=%s", percent, tag, q ? q : "\"\"");
+  free(q);
+}
+
+void
+control_event_status(control_event_t ev, const char *severity, const char *action_args)
+{
+  control_event_sendf(ev, "%s %s %s", control_event_name(ev), severity, action_args);
+}
+
+/* ---- the mask and the BW timer ---- */
+
+void
+control_events_update(void)
+{
+  uint64_t all = 0;
+  for (control_conn_t *c = control_conn_first(); c; c = control_conn_next(c))
+    all |= control_conn_event_state(c)->mask;
+  control_events_wanted_ = all;
+  log_domain_mask_t domains[LOG_DEBUG + 1];
+  int any = 0;
+  memset(domains, 0, sizeof(domains));
+  for (int s = LOG_ERR; s <= LOG_DEBUG; s++)
+    if ((all >> severity_event[s]) & 1) {
+      domains[s] = LD_ALL_DOMAINS;
+      any = 1;
+    }
+  log_set_hook(any ? log_hook : NULL, domains);
+}
+
+static struct event *bw_timer;
+static uint64_t last_read, last_written;
+
+static void
+bw_cb(evutil_socket_t fd, short what, void *arg)
+{
+  uint64_t r, w;
+  (void)fd; (void)what; (void)arg;
+  channel_total_bytes(&r, &w);
+  if (control_event_wanted(CEV_BW))
+    control_event_sendf(CEV_BW, "BW %llu %llu", (unsigned long long)(r - last_read),
+                        (unsigned long long)(w - last_written));
+  last_read = r;
+  last_written = w;
+}
+
+void
+control_events_start(struct event_base *base)
+{
+  if (!bw_timer) {
+    bw_timer = event_new(base, -1, EV_PERSIST, bw_cb, NULL);
+    struct timeval one = { 1, 0 };
+    if (bw_timer)
+      event_add(bw_timer, &one);
+  }
+  channel_total_bytes(&last_read, &last_written);
+  bootstrap_set_observer(bootstrap_observer);
+}
+
+void
+control_events_stop(void)
+{
+  if (bw_timer)
+    event_free(bw_timer);
+  bw_timer = NULL;
+  bootstrap_set_observer(NULL);
+  control_events_wanted_ = 0;
+  log_set_hook(NULL, NULL);
+}
