@@ -113,7 +113,8 @@ control_read_command(const uint8_t *data, size_t len, size_t max_len,
     pos = body_start;
     while (pos < end) {
       const uint8_t *line = data + pos;
-      size_t ll = (size_t)((const uint8_t *)memchr(line, '\n', end - pos) - line);
+      const uint8_t *lf_at = memchr(line, '\n', end - pos);
+      size_t ll = (size_t)(lf_at - line);
       size_t cl = content_len(line, ll);
       if (cl == 1 && line[0] == '.')
         break;
@@ -218,8 +219,8 @@ control_unquote(const char *s, size_t len, char **out, size_t *out_len)
     case '4': case '5': case '6': case '7': {
       unsigned n = (unsigned)(c - '0');
       int digits = 1;
-      while (digits < 3 && i + 1 < close && s[i + 1] >= '0' && s[i + 1] <= '7' &&
-             n * 8 + (unsigned)(s[i + 1] - '0') <= 0377) {
+      while (digits < 3 && i + 1 < close && s[i + 1] >= '0' &&
+             s[i + 1] <= '7' && n * 8 + (unsigned)(s[i + 1] - '0') <= 0377) {
         n = n * 8 + (unsigned)(s[++i] - '0');
         digits++;
       }
@@ -406,6 +407,10 @@ control_write_end(struct evbuffer *out, int code, const char *text)
 {
   write_line(out, code, ' ', text ? text : "", text ? strlen(text) : 0);
 }
+
+static void write_linev(struct evbuffer *out, int code, char sep,
+                        const char *fmt, va_list ap)
+  __attribute__((format(printf, 4, 0)));
 
 static void
 write_linev(struct evbuffer *out, int code, char sep, const char *fmt,

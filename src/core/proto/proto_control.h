@@ -27,7 +27,7 @@ struct evbuffer;
 typedef enum {
   CONTROL_READ_NEED_MORE = 0, /* no complete command yet; *consumed is 0 */
   CONTROL_READ_COMMAND,       /* *out holds one command; drop *consumed bytes */
-  CONTROL_READ_TOO_LONG,      /* max_len bytes came without a complete command */
+  CONTROL_READ_TOO_LONG,      /* max_len bytes and no complete command */
   CONTROL_READ_BAD,           /* not a command (NUL byte, keyword too long) */
 } control_read_status_t;
 
@@ -102,15 +102,17 @@ typedef struct control_args_t {
  * CONTROL_ARGS_KV a value right after "Key=" may be quoted too. A closing
  * quote must be followed by a space or the end ("Quoted string not
  * followed by space"). An empty or all-space s gives n 0. Returns a new
- * control_args_t (free with control_args_free), or NULL with the reason in *err (a static string:
- * "Unterminated quoted string", "Too many arguments"...). At most 1024
- * arguments. */
+ * control_args_t (free with control_args_free), or NULL with the reason
+ * in *err (a static string: "Unterminated quoted string", "Quoted string
+ * not followed by space", "Too many arguments", "Out of memory"). At most
+ * 1024 arguments. */
 control_args_t *control_args_parse(const char *s, size_t len, unsigned flags,
                                    const char **err);
 void control_args_free(control_args_t *args);
 /* The value of the first argument whose key matches (case-insensitively),
  * or NULL. */
-const control_arg_t *control_args_get(const control_args_t *args, const char *key);
+const control_arg_t *control_args_get(const control_args_t *args,
+                                     const char *key);
 
 /* Unescapes one QuotedString at s[0..len) (s[0] must be '"'): writes the
  * value into a new NUL-terminated string *out (caller frees) with its
