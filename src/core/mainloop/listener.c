@@ -31,14 +31,18 @@ accept_cb(struct evconnlistener *evl, evutil_socket_t fd, struct sockaddr *sa, i
 {
   listener_t *l = arg;
   char peer[64];
+  uint16_t port = 0;
   (void)evl; (void)salen;
-  if (sa->sa_family == AF_INET)
+  if (sa->sa_family == AF_INET) {
     inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, peer, sizeof(peer));
-  else if (sa->sa_family == AF_INET6)
+    port = ntohs(((struct sockaddr_in *)sa)->sin_port);
+  } else if (sa->sa_family == AF_INET6) {
     inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, peer, sizeof(peer));
-  else
+    port = ntohs(((struct sockaddr_in6 *)sa)->sin6_port);
+  } else {
     snprintf(peer, sizeof(peer), "unix");
-  l->accept_fn(l->base, fd, peer, l->arg);
+  }
+  l->accept_fn(l->base, fd, peer, port, l->arg);
 }
 
 /* Fills ss for spec; -1 (logged) if the address is not usable. */

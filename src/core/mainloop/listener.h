@@ -18,9 +18,9 @@ struct event_base;
 typedef struct listener_t listener_t;
 
 /* fd is a connected, non-blocking socket; peer is "unix" for unix
- * sockets, else the client's IP address. */
+ * sockets (peer_port 0), else the client's IP address and port. */
 typedef void (*listener_accept_fn)(struct event_base *base, int fd, const char *peer,
-                                   void *arg);
+                                   uint16_t peer_port, void *arg);
 
 /* Binds and listens. kind names the port in logs ("Socks", "Control").
  * NULL on failure (logged at warn). spec->port must not be 0. */

@@ -59,9 +59,13 @@ struct circuit_t {
   void *arg;
   struct event *timeout_event;
   struct timeval launched_at, built_at;
+  char purpose[24];
+  char hs_state[32];
+  char rend_query[64];
 };
 
 static circuit_t *all_circuits;
+static circuit_observer_fn observer;
 static size_t n_circuits;
 static unsigned next_log_id = 1;
 
@@ -143,6 +147,9 @@ circuit_close_impl(circuit_t *circ, circuit_close_reason_t reason, int send_dest
     event_del(circ->timeout_event);
   circuit_unlink(circ);
   log_info(LD_CIRC, "Circuit %u closed: %s.", circ->log_id, circuit_close_reason_str(reason));
+  if (observer)
+    observer(circ, circ->built_at.tv_sec ? CIRCUIT_EVENT_CLOSED : CIRCUIT_EVENT_FAILED,
+             reason);
   if (circ->handlers.on_closed)
     circ->handlers.on_closed(circ, reason, circ->arg);
   /* Free after this loop turn, so callers up the stack may still look. */
@@ -372,6 +379,8 @@ circuit_note_built(circuit_t *circ)
   event_del(circ->timeout_event);
   log_info(LD_CIRC, "Circuit %u built (%d hops) in %.2f seconds.", circ->log_id,
            circ->n_hops, circuit_build_seconds(circ));
+  if (observer)
+    observer(circ, CIRCUIT_EVENT_BUILT, CIRCUIT_CLOSE_REQUESTED);
   if (circ->handlers.on_built)
     circ->handlers.on_built(circ, circ->arg);
 }
@@ -440,6 +449,8 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
   circ->crypto[circ->n_open] = rc;
   sendme_circ_init(&circ->hops[circ->n_open].sendme);
   circ->n_open++;
+  if (observer)
+    observer(circ, CIRCUIT_EVENT_EXTENDED, CIRCUIT_CLOSE_REQUESTED);
   circuit_extend_next(circ);
 }
 
@@ -677,10 +688,70 @@ circuit_launch(struct event_base *base, const circuit_hop_info_t *hops, int n_ho
   }
   log_info(LD_CIRC, "Launching circuit %u through %d hops, first %s (%s:%u).", circ->log_id,
            n_hops, first->nickname, first->address, first->or_port);
+  if (observer)
+    observer(circ, CIRCUIT_EVENT_LAUNCHED, CIRCUIT_CLOSE_REQUESTED);
   return circ;
 }
 
 /* ---- accessors ---- */
+
+void
+circuit_set_observer(circuit_observer_fn fn)
+{
+  observer = fn;
+}
+
+void
+circuit_set_purpose(circuit_t *circ, const char *purpose, const char *hs_state,
+                    const char *rend_query)
+{
+  snprintf(circ->purpose, sizeof(circ->purpose), "%s", purpose ? purpose : "GENERAL");
+  snprintf(circ->hs_state, sizeof(circ->hs_state), "%s", hs_state ? hs_state : "");
+  snprintf(circ->rend_query, sizeof(circ->rend_query), "%s", rend_query ? rend_query : "");
+}
+
+const char *
+circuit_purpose(const circuit_t *circ)
+{
+  return circ->purpose[0] ? circ->purpose : "GENERAL";
+}
+
+const char *
+circuit_hs_state(const circuit_t *circ)
+{
+  return circ->hs_state;
+}
+
+const char *
+circuit_rend_query(const circuit_t *circ)
+{
+  return circ->rend_query;
+}
+
+int
+circuit_n_open_hops(const circuit_t *circ)
+{
+  return circ->n_open;
+}
+
+void
+circuit_launched_at(const circuit_t *circ, long *sec, long *usec)
+{
+  *sec = (long)circ->launched_at.tv_sec;
+  *usec = (long)circ->launched_at.tv_usec;
+}
+
+circuit_t *
+circuit_first(void)
+{
+  return all_circuits;
+}
+
+circuit_t *
+circuit_next(const circuit_t *circ)
+{
+  return circ->next;
+}
 
 int
 circuit_is_open(const circuit_t *circ)

@@ -121,4 +121,36 @@ void circuit_close_all(void);
 /* How many circuits exist (open or building). */
 size_t circuit_count(void);
 
+/* ---- for the control port (CIRC events, GETINFO circuit-status) ---- */
+
+/* What the owner uses a circuit for, in control-spec §4.1.1 words
+ * ("GENERAL", "HS_SERVICE_INTRO", "HS_SERVICE_HSDIR", "HS_SERVICE_REND",
+ * ...), and the onion service state and address when it has one (NULL:
+ * none). Strings are copied. The default is "GENERAL". */
+void circuit_set_purpose(circuit_t *circ, const char *purpose, const char *hs_state,
+                         const char *rend_query);
+const char *circuit_purpose(const circuit_t *circ);
+const char *circuit_hs_state(const circuit_t *circ);   /* "" if none */
+const char *circuit_rend_query(const circuit_t *circ); /* "" if none */
+/* Hops whose handshake finished. */
+int circuit_n_open_hops(const circuit_t *circ);
+/* When it was launched (gettimeofday). */
+void circuit_launched_at(const circuit_t *circ, long *sec, long *usec);
+/* Every live circuit (not yet closed), newest first. */
+circuit_t *circuit_first(void);
+circuit_t *circuit_next(const circuit_t *circ);
+
+typedef enum {
+  CIRCUIT_EVENT_LAUNCHED,
+  CIRCUIT_EVENT_EXTENDED,   /* one more hop open */
+  CIRCUIT_EVENT_BUILT,
+  CIRCUIT_EVENT_FAILED,     /* closed before it was built */
+  CIRCUIT_EVENT_CLOSED,
+} circuit_event_t;
+/* One observer (the control port) hears every circuit's changes; reason
+ * is meaningful for FAILED and CLOSED. NULL removes it. */
+typedef void (*circuit_observer_fn)(const circuit_t *circ, circuit_event_t ev,
+                                    circuit_close_reason_t reason);
+void circuit_set_observer(circuit_observer_fn fn);
+
 #endif

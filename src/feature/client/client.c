@@ -7,6 +7,7 @@
 #include "feature/dirclient/dirstate.h"
 #include "feature/dirparse/protover.h"
 #include "feature/nodelist/path.h"
+#include "feature/control/control_events.h"
 #include "lib/log/log.h"
 
 #include <arpa/inet.h>
@@ -118,6 +119,7 @@ on_circ_built(circuit_t *circ, void *arg)
     bootstrap_note_phase(BOOTSTRAP_CIRCUIT_CREATE);
     bootstrap_note_phase(BOOTSTRAP_DONE);
     client.bootstrapped = 1;
+    control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CIRCUIT_ESTABLISHED");
   }
   if (slot->is_dir)
     client_dir_step();
@@ -470,8 +472,10 @@ on_certs(int ok, int status, const uint8_t *body, size_t len, void *arg)
   client.fetch = NULL;
   if (ok && dirstate_add_certs(&client.dir, (const char *)body, len) >= 0) {
     dirstate_consensus_result_t r = dirstate_retry_pending(&client.dir, time(NULL));
-    if (r == DIRSTATE_CONSENSUS_ACCEPTED && check_required_protocols() == 0)
+    if (r == DIRSTATE_CONSENSUS_ACCEPTED && check_required_protocols() == 0) {
+      control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CONSENSUS_ARRIVED");
       nodes_changed();
+    }
   }
   client_dir_step();
 }
@@ -491,6 +495,8 @@ on_consensus(int ok, int status, const uint8_t *body, size_t len, void *arg)
   if (r == DIRSTATE_CONSENSUS_ACCEPTED) {
     if (check_required_protocols() < 0)
       return;
+    /* A newly downloaded consensus (onionbalance refetches on this). */
+    control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CONSENSUS_ARRIVED");
     nodes_changed();
   } else if (r == DIRSTATE_CONSENSUS_REJECTED) {
     schedule_dir_step(DIR_RETRY_DELAY);

@@ -7,6 +7,7 @@
 #include "core/crypto/relay_msg.h"
 #include "core/proto/proto_socks.h"
 #include "lib/conf/portspec.h"
+#include "feature/control/control_events.h"
 #include "lib/log/log.h"
 
 #include <arpa/inet.h>
@@ -48,6 +49,9 @@ typedef struct socks_conn_t {
   socks_conn_state_t state;
   stream_t *stream;
   char client_addr[64];
+  uint16_t client_port;
+  unsigned event_id;  /* STREAM events' id; 0 until announced */
+  int closed_announced;
   char target[SOCKS_MAX_HOSTNAME_LEN + 8];
   int attempts;     /* circuits tried for this request */
 } socks_conn_t;
@@ -61,6 +65,8 @@ static int n_listeners;
 static socks_conn_t *all_conns;
 
 static void socks_conn_read_cb(struct bufferevent *bev, void *arg);
+static void stream_event(socks_conn_t *c, const char *status, const circuit_t *circ,
+                         const char *extra);
 
 /* ---- connection life ---- */
 
@@ -74,6 +80,8 @@ socks_conn_free(socks_conn_t *c)
   if (c->next)
     c->next->prev = c->prev;
   client_cancel_circuit_request(c);
+  if (c->event_id && !c->closed_announced)
+    stream_event(c, "CLOSED", c->stream ? stream_circuit(c->stream) : NULL, "REASON=DONE");
   if (c->stream)
     stream_close(c->stream, END_REASON_DONE);
   bufferevent_free(c->bev);
@@ -144,6 +152,7 @@ on_stream_connected(stream_t *s, void *arg)
   socks_conn_t *c = arg;
   (void)s;
   c->state = SC_OPEN;
+  stream_event(c, "SUCCEEDED", stream_circuit(s), NULL);
   send_reply(c, 1, SOCKS5_SUCCEEDED);
   log_info(LD_APP, "Stream to %s is open.", safe_str_client(c->target));
   pump_app_to_stream(c);
@@ -167,6 +176,33 @@ on_stream_writable(stream_t *s, void *arg)
 
 static void request_circuit(socks_conn_t *c);
 
+/* ---- STREAM events (control-spec §4.1.2) ---- */
+
+static const char *
+stream_reason_name(uint8_t reason)
+{
+  static const char *const names[] = {
+    "MISC", "MISC", "RESOLVEFAILED", "CONNECTREFUSED", "EXITPOLICY", "DESTROY", "DONE",
+    "TIMEOUT", "NOROUTE", "HIBERNATING", "INTERNAL", "RESOURCELIMIT", "CONNRESET",
+    "TORPROTOCOL", "NOTDIRECTORY",
+  };
+  return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "MISC";
+}
+
+/* "STREAM ID STATUS CIRC TARGET [extra]" to controllers that want it. */
+static void
+stream_event(socks_conn_t *c, const char *status, const circuit_t *circ, const char *extra)
+{
+  static unsigned next_id = 1;
+  if (!c->event_id)
+    c->event_id = next_id++;
+  if (!control_event_wanted(CEV_STREAM))
+    return;
+  control_event_sendf(CEV_STREAM, "STREAM %u %s %u %s%s%s", c->event_id, status,
+                      circ ? circuit_log_id(circ) : 0, c->target, extra ? " " : "",
+                      extra ? extra : "");
+}
+
 /* END reasons after which another exit may well succeed. */
 static int
 end_reason_is_retryable(uint8_t reason)
@@ -185,6 +221,9 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
       c->attempts < MAX_STREAM_ATTEMPTS) {
     log_info(LD_APP, "Stream to %s failed (%s); trying another circuit.",
              safe_str_client(c->target), end_reason_name(reason));
+    char why[64];
+    snprintf(why, sizeof(why), "REASON=END REMOTE_REASON=%s", stream_reason_name(reason));
+    stream_event(c, "DETACHED", circ, why);
     client_retire_circuit(circ);
     request_circuit(c);
     return;
@@ -192,9 +231,18 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
   if (c->state == SC_CONNECTING) {
     log_info(LD_APP, "Stream to %s failed: %s.", safe_str_client(c->target),
              end_reason_name(reason));
+    char why[64];
+    snprintf(why, sizeof(why), "REASON=END REMOTE_REASON=%s", stream_reason_name(reason));
+    stream_event(c, "FAILED", circ, why);
+    stream_event(c, "CLOSED", circ, why);
+    c->closed_announced = 1;
     fail_request(c, socks5_rep_from_end_reason(reason));
     return;
   }
+  char why[64];
+  snprintf(why, sizeof(why), "REASON=END REMOTE_REASON=%s", stream_reason_name(reason));
+  stream_event(c, "CLOSED", circ, why);
+  c->closed_announced = 1;
   socks_conn_close_after_flush(c);
 }
 
@@ -251,6 +299,8 @@ on_circuit_ready(circuit_t *circ, void *arg)
     return;
   }
   c->state = SC_CONNECTING;
+  stream_event(c, c->parser.req.command == SOCKS_CMD_RESOLVE ? "SENTRESOLVE" : "SENTCONNECT",
+               circ, NULL);
 }
 
 /* The bytes that decide which circuits this request may share. */
@@ -321,6 +371,10 @@ handle_request(socks_conn_t *c)
     snprintf(c->target, sizeof(c->target), "[%s]:%u", r->address, r->port);
   else
     snprintf(c->target, sizeof(c->target), "%s:%u", r->address, r->port);
+  char extra[128];
+  snprintf(extra, sizeof(extra), "SOURCE_ADDR=%s:%u PURPOSE=USER", c->client_addr,
+           c->client_port);
+  stream_event(c, r->command == SOCKS_CMD_RESOLVE ? "NEWRESOLVE" : "NEW", NULL, extra);
   request_circuit(c);
 }
 
@@ -407,7 +461,8 @@ socks_conn_event_cb(struct bufferevent *bev, short events, void *arg)
 /* ---- listeners ---- */
 
 static void
-accept_cb(struct event_base *base, int fd, const char *peer, void *arg)
+accept_cb(struct event_base *base, int fd, const char *peer, uint16_t peer_port,
+          void *arg)
 {
   const socks_listener_t *sl = arg;
   socks_conn_t *c = calloc(1, sizeof(*c));
@@ -423,6 +478,7 @@ accept_cb(struct event_base *base, int fd, const char *peer, void *arg)
   }
   c->listener = sl;
   snprintf(c->client_addr, sizeof(c->client_addr), "%s", peer);
+  c->client_port = peer_port;
   unsigned opts = (sl->spec.flags & PORTFLAG_ISOLATE_SOCKS_AUTH) ? SOCKS_OPT_ISOLATE_AUTH : 0;
   if (sl->spec.flags & PORTFLAG_PREFER_SOCKS_NO_AUTH)
     opts |= SOCKS_OPT_PREFER_NO_AUTH;

@@ -395,9 +395,10 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-accept_cb(struct event_base *base, int fd, const char *peer, void *arg)
+accept_cb(struct event_base *base, int fd, const char *peer, uint16_t peer_port,
+          void *arg)
 {
-  (void)arg;
+  (void)arg; (void)peer_port;
   control_conn_t *c = calloc(1, sizeof(*c));
   if (!c) {
     close(fd);

@@ -217,6 +217,7 @@ control_events_start(struct event_base *base)
   }
   channel_total_bytes(&last_read, &last_written);
   bootstrap_set_observer(bootstrap_observer);
+  circuit_set_observer(control_circuit_observer);
 }
 
 void
@@ -226,6 +227,7 @@ control_events_stop(void)
     event_free(bw_timer);
   bw_timer = NULL;
   bootstrap_set_observer(NULL);
+  circuit_set_observer(NULL);
   control_events_wanted_ = 0;
   log_set_hook(NULL, NULL);
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/or/circuit.h"
+
 struct event_base;
 
 typedef enum {
@@ -65,6 +67,12 @@ void control_event_send_data(control_event_t ev, const char *head, const char *d
 void control_event_send_raw(control_event_t ev, const char *data, size_t len);
 
 /* ---- emitters for other modules ---- */
+
+/* The core's circuit observer (CIRC events), installed by
+ * control_events_start(), and GETINFO circuit-status. */
+void control_circuit_observer(const circuit_t *circ, circuit_event_t ev,
+                              circuit_close_reason_t reason);
+int control_getinfo_circuit_status(const char *key, char **answer, const char **errmsg);
 
 /* STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=N TAG=t SUMMARY="s". */
 void control_event_bootstrap(int percent, const char *tag, const char *summary);

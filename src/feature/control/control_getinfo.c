@@ -289,7 +289,7 @@ control_getinfo_register(void)
   control_register_getinfo("md/all", 0, "All known microdescriptors.", gi_microdescs);
   control_register_getinfo("md/id/", 1, "Microdescriptors by ID", gi_microdescs);
   control_register_getinfo("circuit-status", 0, "List of current circuits "
-                           "originating here.", gi_empty);
+                           "originating here.", control_getinfo_circuit_status);
   control_register_getinfo("stream-status", 0, "List of current streams.", gi_empty);
   control_register_getinfo("orconn-status", 0, "A list of current OR connections.",
                            gi_empty);

@@ -18,6 +18,9 @@
 #include "lib/crypt/crypto_util.h"
 #include "lib/crypt/ed25519.h"
 #include "lib/crypt/x25519.h"
+#include "feature/control/control_events.h"
+#include "lib/encoding/base16.h"
+#include "lib/encoding/base64.h"
 #include "lib/log/log.h"
 
 #include <arpa/inet.h>
@@ -127,27 +130,46 @@ time_params(hs_time_params_t *p, const consensus_t *c)
 
 /* ---- descriptors ---- */
 
-static void
-on_upload_done(int ok, int status, const uint8_t *body, size_t len, void *arg)
-{
-  circuit_t *circ = arg;
-  (void)body; (void)len;
-  log_info(LD_REND, "Descriptor upload %s (HTTP %d).", ok ? "accepted" : "failed", status);
-  circuit_close(circ, CIRCUIT_CLOSE_REQUESTED);
-}
-
 typedef struct upload_t {
   char *desc;
   size_t len;
   hs_service_t *svc;
+  circuit_t *circ;
+  char hsdir[64];               /* "$FP~nick", as HS_DESC events name it */
+  int reported;                 /* UPLOADED or FAILED was sent */
 } upload_t;
+
+static void
+report_upload(upload_t *u, int ok, const char *reason)
+{
+  if (u->reported)
+    return;
+  u->reported = 1;
+  if (ok)
+    control_event_sendf(CEV_HS_DESC, "HS_DESC UPLOADED %s UNKNOWN %s", svc_name(u->svc),
+                        u->hsdir);
+  else
+    control_event_sendf(CEV_HS_DESC, "HS_DESC FAILED %s UNKNOWN %s REASON=%s",
+                        svc_name(u->svc), u->hsdir, reason);
+}
+
+static void
+on_upload_done(int ok, int status, const uint8_t *body, size_t len, void *arg)
+{
+  upload_t *u = arg;
+  (void)body; (void)len;
+  log_info(LD_REND, "Descriptor upload %s (HTTP %d).", ok ? "accepted" : "failed", status);
+  report_upload(u, ok, "UPLOAD_REJECTED");
+  circuit_close(u->circ, CIRCUIT_CLOSE_REQUESTED);
+}
 
 static void
 upload_circ_built(circuit_t *circ, void *arg)
 {
   upload_t *u = arg;
+  u->circ = circ;
   if (!dirfetch_post_via_circuit(hs.base, circ, "/tor/hs/3/publish", (const uint8_t *)u->desc,
-                                 u->len, on_upload_done, circ))
+                                 u->len, on_upload_done, u))
     circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
 }
 
@@ -165,6 +187,7 @@ upload_circ_closed(circuit_t *circ, circuit_close_reason_t reason, void *arg)
   upload_t *u = arg;
   (void)reason;
   stream_circuit_closed(circ);
+  report_upload(u, 0, "UNEXPECTED");
   u->svc->uploads_in_flight--;
   free(u->desc);
   free(u);
@@ -215,7 +238,7 @@ service_cc_sendme_inc(void)
 
 static void
 upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_t *tp,
-                  const hs_ring_period_t *rp)
+                  const hs_ring_period_t *rp, const char *which)
 {
   hs_desc_signing_keys_t k;
   hs_desc_t d;
@@ -262,6 +285,10 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
     log_warn(LD_REND, "Couldn't build a descriptor for %s.onion.", svc_name(svc));
     return;
   }
+  char desc_id[64];
+  base64_encode(desc_id, sizeof(desc_id), blinded_pk, 32, BASE64_ENCODE_NOPAD);
+  control_event_sendf(CEV_HS_DESC, "HS_DESC CREATED %s UNKNOWN UNKNOWN %s", svc_name(svc),
+                      desc_id);
   /* The responsible HSDirs in the hash ring of this period. */
   const nodelist_t *nl = ds->nodes;
   hs_ring_relay_t *ring = calloc(nl->n_nodes ? nl->n_nodes : 1, sizeof(*ring));
@@ -298,12 +325,23 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
     u->svc = svc;
     circuit_hop_info_t hsdir;
     node_get_hop_info(ring_nodes[chosen[i]], &hsdir);
-    if (!client_launch_circuit_to(&hsdir, &upload_handlers, u)) {
+    char fp[41];
+    base16_encode(fp, sizeof(fp), hsdir.rsa_id, 20);
+    snprintf(u->hsdir, sizeof(u->hsdir), "$%s~%s", fp, hsdir.nickname);
+    circuit_t *ucirc = client_launch_circuit_to(&hsdir, &upload_handlers, u);
+    if (!ucirc) {
       free(u->desc);
       free(u);
       continue;
     }
+    circuit_set_purpose(ucirc, "HS_SERVICE_HSDIR", NULL, svc_name(svc));
     svc->uploads_in_flight++;
+    /* tor's line, which chutney waits for to call an onion service ready. */
+    log_info(LD_REND, "Service %s %s descriptor of revision %llu initiated upload request "
+             "to %s", svc_name(svc), which, (unsigned long long)d.revision_counter,
+             u->hsdir);
+    control_event_sendf(CEV_HS_DESC, "HS_DESC UPLOAD %s UNKNOWN %s %s", svc_name(svc),
+                        u->hsdir, desc_id);
   }
   log_info(LD_REND, "Uploading the descriptor of %s.onion for time period %llu to %d HSDir(s).",
            svc_name(svc), (unsigned long long)rp->tp, n_dirs);
@@ -328,8 +366,8 @@ upload_descriptors(hs_service_t *svc)
   memcpy(srvs.current, ds->consensus->srv_current.value, HS_SRV_LEN);
   memcpy(srvs.previous, ds->consensus->srv_previous.value, HS_SRV_LEN);
   hs_ring_periods_for_upload(&tp, ds->consensus->valid_after, &srvs, &first, &second);
-  upload_for_period(svc, ds, &tp, &first);
-  upload_for_period(svc, ds, &tp, &second);
+  upload_for_period(svc, ds, &tp, &first, "current");
+  upload_for_period(svc, ds, &tp, &second, "next");
   svc->need_upload = 0;
   svc->last_upload = time(NULL);
   svc->uploaded_tp = first.tp;
@@ -487,10 +525,13 @@ handle_introduce2(hs_intro_t *in, const uint8_t *body, size_t len)
   }
   memcpy(rp.ntor_onion_key, p.onion_key, 32);
   snprintf(rp.nickname, sizeof(rp.nickname), "rendezvous");
-  if (!client_launch_circuit_to(&rp, &rend_handlers, r)) {
+  circuit_t *rcirc = client_launch_circuit_to(&rp, &rend_handlers, r);
+  if (!rcirc) {
     log_info(LD_REND, "Couldn't launch a circuit to the rendezvous point.");
     free(r);
+    return;
   }
+  circuit_set_purpose(rcirc, "HS_SERVICE_REND", "HSSR_CONNECTING", svc_name(in->svc));
 }
 
 /* ---- introduction points ---- */
@@ -587,6 +628,8 @@ launch_intro_points(hs_service_t *svc)
     if (!in->circ) {
       hs_replay_cache_free(in->replay);
       in->replay = NULL;
+    } else {
+      circuit_set_purpose(in->circ, "HS_SERVICE_INTRO", "HSSI_CONNECTING", svc_name(svc));
     }
   }
 }

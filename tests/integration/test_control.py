@@ -1,0 +1,247 @@
+"""Our daemon's control port in a network of real tor, driven by stem 1.8.1
+(Debian's python3-stem), the library onionbalance, nyx, onionprobe and
+OnionPerf use: TCP and unix socket, NULL/cookie/safecookie/password
+authentication, version and bootstrap status, GETINFO directory documents,
+GETCONF/SETCONF, and CIRC, STREAM, BW and HS_DESC events parsed by stem
+(none malformed)."""
+
+import os
+import queue
+import re
+import subprocess
+import time
+import unittest
+
+import testnet
+
+try:
+    import stem
+    import stem.connection
+    import stem.control
+    import stem.response.events
+    import stem.version
+    from stem.control import EventType
+except ImportError:  # pragma: no cover
+    stem = None
+
+net = None
+AUTHED = "ctl0"       # cookie + password + unix socket
+OPEN = "ctl1"         # no authentication configured (NULL)
+HS = "ctlhs0"         # our onion service, with its control port watched
+PASSWORD = "ctl test password"
+
+
+def hashed(pw):
+    r = subprocess.run([testnet.OUR_TOR, "--quiet", "--hash-password", pw],
+                       capture_output=True, text=True, timeout=30, check=True)
+    return r.stdout.strip().splitlines()[-1]
+
+
+def setUpModule():
+    global net
+    if stem is None:
+        raise unittest.SkipTest("python3-stem is not installed")
+    if not os.path.exists(testnet.OUR_TOR):
+        raise unittest.SkipTest("src/app/tor is not built")
+    net = testnet.session()
+    net.add("client", name=AUTHED, binary="ours", timeout=120,
+            extra_torrc="ControlSocket {datadir}/control\n"
+                        "HashedControlPassword %s\n" % hashed(PASSWORD))
+    net.add("client", name=OPEN, binary="ours", timeout=120,
+            extra_torrc="CookieAuthentication 0\n")
+
+
+def tcp(name):
+    return stem.control.Controller.from_port(port=net.control_port(name))
+
+
+def cookie_path(name):
+    return os.path.join(net.datadir(name), "control_auth_cookie")
+
+
+class AuthTest(unittest.TestCase):
+
+    def test_protocolinfo(self):
+        with tcp(AUTHED) as c:
+            pi = stem.connection.get_protocolinfo(c)
+            self.assertEqual(pi.auth_methods, (stem.connection.AuthMethod.COOKIE,
+                                               stem.connection.AuthMethod.SAFECOOKIE,
+                                               stem.connection.AuthMethod.PASSWORD))
+            self.assertEqual(pi.cookie_path, cookie_path(AUTHED))
+            self.assertGreaterEqual(pi.tor_version, stem.version.Version("0.4.8.0"))
+
+    def test_cookie(self):
+        with tcp(AUTHED) as c:
+            stem.connection.authenticate_cookie(c, cookie_path(AUTHED))
+            self.assertTrue(c.is_authenticated())
+            self.assertTrue(c.get_info("version").startswith("0.4.8.0-bulk-"))
+
+    def test_safecookie(self):
+        with tcp(AUTHED) as c:
+            stem.connection.authenticate_safecookie(c, cookie_path(AUTHED))
+            self.assertTrue(c.is_authenticated())
+
+    def test_password(self):
+        with tcp(AUTHED) as c:
+            stem.connection.authenticate_password(c, PASSWORD)
+            self.assertTrue(c.is_authenticated())
+
+    def test_wrong_password_closes(self):
+        with tcp(AUTHED) as c:
+            with self.assertRaises(stem.connection.IncorrectPassword):
+                stem.connection.authenticate_password(c, "not it")
+        with tcp(AUTHED) as c:   # and the daemon keeps serving others
+            c.authenticate(password=PASSWORD)
+
+    def test_null(self):
+        with tcp(OPEN) as c:
+            pi = stem.connection.get_protocolinfo(c)
+            self.assertEqual(pi.auth_methods, (stem.connection.AuthMethod.NONE,))
+            stem.connection.authenticate_none(c)
+            self.assertTrue(c.is_authenticated())
+
+    def test_unix_socket(self):
+        path = os.path.join(net.datadir(AUTHED), "control")
+        with stem.control.Controller.from_socket_file(path) as c:
+            c.authenticate()   # stem picks SAFECOOKIE
+            self.assertEqual(c.get_info("net/listeners/control").count('"'), 4)
+
+
+class InfoTest(unittest.TestCase):
+
+    def test_version_and_bootstrap(self):
+        with tcp(AUTHED) as c:
+            c.authenticate()
+            self.assertGreaterEqual(c.get_version(), stem.version.Version("0.4.8"))
+            phase = c.get_info("status/bootstrap-phase")
+            self.assertIn("PROGRESS=100", phase)
+            self.assertIn('TAG=done SUMMARY="Done"', phase)
+            self.assertEqual(c.get_info("status/circuit-established"), "1")
+            self.assertEqual(c.get_info("status/enough-dir-info"), "1")
+            socks = c.get_listeners(stem.control.Listener.SOCKS)
+            self.assertEqual(socks, [("127.0.0.1", net.socks_port(AUTHED))])
+
+    def test_directory_documents(self):
+        """What onionbalance reads to build its HSDir ring: the consensus and
+        every microdescriptor, verbatim (their SHA-256 matches the m lines)."""
+        import base64
+        import hashlib
+        with tcp(AUTHED) as c:
+            c.authenticate()
+            cons = c.get_info("dir/status-vote/current/consensus-microdesc")
+            self.assertTrue(cons.startswith("network-status-version 3 microdesc"))
+            mds = c.get_info("md/all")
+            digests = set()
+            for body in re.split(r"(?m)^(?=onion-key\n)", mds + "\n"):
+                if body.strip():
+                    d = hashlib.sha256(body.encode()).digest()
+                    digests.add(base64.b64encode(d).decode().rstrip("="))
+            listed = set(re.findall(r"(?m)^m (\S+)$", cons))
+            self.assertTrue(listed)
+            self.assertTrue(listed <= digests, "md/all misses %s" % (listed - digests))
+            self.assertEqual(len(list(c.get_microdescriptors())), len(listed))
+
+    def test_getconf_setconf(self):
+        with tcp(AUTHED) as c:
+            c.authenticate()
+            self.assertEqual(c.get_conf("SocksPort"), "127.0.0.1:%d" % net.socks_port(AUTHED))
+            self.assertEqual(c.get_conf("HiddenServiceSingleHopMode"), "0")
+            c.set_conf("HeartbeatPeriod", "2 hours")
+            self.assertEqual(c.get_conf("HeartbeatPeriod"), "7200")
+            c.reset_conf("HeartbeatPeriod")
+            self.assertEqual(c.get_conf("HeartbeatPeriod"), "21600")
+            with self.assertRaises(stem.InvalidRequest):
+                c.set_conf("SocksPort", "9")      # not while running: 553
+            with self.assertRaises(stem.InvalidArguments):
+                c.get_conf("NoSuchOption")
+            c.signal(stem.Signal.NEWNYM)
+            c.signal(stem.Signal.ACTIVE)
+
+
+class EventTest(unittest.TestCase):
+
+    def test_circ_stream_bw(self):
+        got = queue.Queue()
+        with tcp(AUTHED) as c:
+            c.authenticate()
+            c.add_event_listener(got.put, EventType.CIRC, EventType.STREAM, EventType.BW)
+            c.signal(stem.Signal.NEWNYM)       # the fetch below takes a new circuit
+            with testnet.HTTPServer(b"control test\n" * 1000) as web:
+                body = testnet.retry(lambda: testnet.http_get(
+                    net.socks_port(AUTHED), "127.0.0.1", web.port), timeout=60)
+            self.assertIn(b"control test", body)
+            events = []
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    events.append(got.get(timeout=1))
+                except queue.Empty:
+                    pass
+                kinds = {(type(e).__name__, getattr(e, "status", None)) for e in events}
+                if (("StreamEvent", "CLOSED") in kinds and
+                        sum(isinstance(e, stem.response.events.BandwidthEvent)
+                            for e in events) >= 3):
+                    break
+        bw = [e for e in events if isinstance(e, stem.response.events.BandwidthEvent)]
+        streams = [e for e in events if isinstance(e, stem.response.events.StreamEvent)]
+        circs = [e for e in events if isinstance(e, stem.response.events.CircuitEvent)]
+        self.assertGreaterEqual(len(bw), 3)
+        self.assertTrue(any(e.read > 0 and e.written > 0 for e in bw))
+        statuses = [e.status for e in streams]
+        for s in ("NEW", "SENTCONNECT", "SUCCEEDED", "CLOSED"):
+            self.assertIn(s, statuses)
+        new = next(e for e in streams if e.status == "NEW")
+        self.assertEqual(new.target_port, web.port)
+        self.assertEqual(new.purpose, "USER")
+        self.assertRegex(new.source_address, r"^127\.0\.0\.1$")
+        ok = next(e for e in streams if e.status == "SUCCEEDED")
+        built = [e for e in circs if e.status == "BUILT" and e.id == ok.circ_id]
+        self.assertTrue(built, "no CIRC BUILT for the stream's circuit %s" % ok.circ_id)
+        self.assertEqual(len(built[0].path), 3)
+        self.assertEqual(built[0].purpose, "GENERAL")
+        for e in circs:
+            self.assertIsNotNone(e.created)
+
+    def test_hs_desc_upload_events_and_chutney_line(self):
+        """Our onion service, watched from its start: HS_DESC CREATED, UPLOAD
+        and UPLOADED for each HSDir (stem parses each, HSDir fields are
+        $FP~nick), and tor's info line chutney waits for."""
+        net.add("hs", name=HS, binary="ours", wait=False,
+                extra_torrc="HiddenServiceBulkSource 9000\n")
+        port = net.control_port(HS)
+        c = testnet.retry(lambda: stem.control.Controller.from_port(port=port),
+                          timeout=60, interval=0.2, what="our hs control port")
+        got = queue.Queue()
+        try:
+            testnet.retry(lambda: os.path.exists(cookie_path(HS)) or None, timeout=30,
+                          interval=0.2, what="cookie file")
+            c.authenticate()
+            c.add_event_listener(got.put, EventType.HS_DESC)
+            events = []
+            deadline = time.monotonic() + 150
+            while time.monotonic() < deadline:
+                try:
+                    events.append(got.get(timeout=1))
+                except queue.Empty:
+                    pass
+                if sum(e.action == "UPLOADED" for e in events) >= 2:
+                    break
+        finally:
+            c.close()
+        actions = [e.action for e in events]
+        self.assertIn("CREATED", actions)
+        self.assertIn("UPLOAD", actions)
+        self.assertIn("UPLOADED", actions)
+        with open(os.path.join(net.datadir(HS), "hs", "hostname")) as f:
+            addr = f.read().strip()[:-len(".onion")]
+        for e in events:
+            self.assertEqual(e.address, addr)
+            if e.action in ("UPLOAD", "UPLOADED"):
+                self.assertRegex(e.directory_fingerprint, r"^[0-9A-F]{40}$")
+                self.assertTrue(e.directory_nickname)
+        net.wait_for_log(HS, r"Service [^\s]+ [^\s]+ descriptor of revision \d+ initiated "
+                             r"upload request to", which="info", timeout=30)
+
+
+if __name__ == "__main__":
+    unittest.main()
