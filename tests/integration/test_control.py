@@ -51,6 +51,15 @@ def setUpModule():
             extra_torrc="CookieAuthentication 0\n")
 
 
+def net_pid(c):
+    """The pid GETINFO should report: the one in the node's pid file."""
+    for name in (AUTHED, OPEN):
+        if c.get_socket().port == net.control_port(name):
+            with open(os.path.join(net.datadir(name), "pid")) as f:
+                return int(f.read())
+    return -1
+
+
 def tcp(name):
     return stem.control.Controller.from_port(port=net.control_port(name))
 
@@ -73,18 +82,18 @@ class AuthTest(unittest.TestCase):
     def test_cookie(self):
         with tcp(AUTHED) as c:
             stem.connection.authenticate_cookie(c, cookie_path(AUTHED))
-            self.assertTrue(c.is_authenticated())
+            # Only an authenticated connection gets an answer (else 514).
             self.assertTrue(c.get_info("version").startswith("0.4.8.0-bulk-"))
 
     def test_safecookie(self):
         with tcp(AUTHED) as c:
             stem.connection.authenticate_safecookie(c, cookie_path(AUTHED))
-            self.assertTrue(c.is_authenticated())
+            self.assertEqual(c.get_info("process/pid"), str(net_pid(c)))
 
     def test_password(self):
         with tcp(AUTHED) as c:
             stem.connection.authenticate_password(c, PASSWORD)
-            self.assertTrue(c.is_authenticated())
+            self.assertEqual(c.get_info("process/pid"), str(net_pid(c)))
 
     def test_wrong_password_closes(self):
         with tcp(AUTHED) as c:
@@ -98,7 +107,7 @@ class AuthTest(unittest.TestCase):
             pi = stem.connection.get_protocolinfo(c)
             self.assertEqual(pi.auth_methods, (stem.connection.AuthMethod.NONE,))
             stem.connection.authenticate_none(c)
-            self.assertTrue(c.is_authenticated())
+            self.assertEqual(c.get_info("process/pid"), str(net_pid(c)))
 
     def test_unix_socket(self):
         path = os.path.join(net.datadir(AUTHED), "control")
@@ -202,10 +211,10 @@ class EventTest(unittest.TestCase):
         for e in circs:
             self.assertIsNotNone(e.created)
 
-    def test_hs_desc_upload_events_and_chutney_line(self):
-        """Our onion service, watched from its start: HS_DESC CREATED, UPLOAD
-        and UPLOADED for each HSDir (stem parses each, HSDir fields are
-        $FP~nick), and tor's info line chutney waits for."""
+    def test_hs_desc_uploaded_events_and_chutney_line(self):
+        """Our onion service, watched from its start: HS_DESC UPLOADED for
+        each HSDir (stem parses each, HSDir fields are $FP~nick), and tor's
+        info line chutney waits for."""
         net.add("hs", name=HS, binary="ours", wait=False,
                 extra_torrc="HiddenServiceBulkSource 9000\n")
         port = net.control_port(HS)
@@ -229,8 +238,8 @@ class EventTest(unittest.TestCase):
         finally:
             c.close()
         actions = [e.action for e in events]
-        self.assertIn("CREATED", actions)
-        self.assertIn("UPLOAD", actions)
+        # CREATED and UPLOAD may come before we subscribe (the service
+        # publishes within a second of starting); ADD_ONION's test sees them.
         self.assertIn("UPLOADED", actions)
         with open(os.path.join(net.datadir(HS), "hs", "hostname")) as f:
             addr = f.read().strip()[:-len(".onion")]
@@ -241,6 +250,66 @@ class EventTest(unittest.TestCase):
                 self.assertTrue(e.directory_nickname)
         net.wait_for_log(HS, r"Service [^\s]+ [^\s]+ descriptor of revision \d+ initiated "
                              r"upload request to", which="info", timeout=30)
+
+
+class AddOnionTest(unittest.TestCase):
+
+    def test_ephemeral_bulk_service(self):
+        """stem makes a bulk onion service on our daemon with no torrc
+        (ADD_ONION, await_publication waits for HS_DESC UPLOADED), and a
+        real tor client pulls the sequence pattern from it."""
+        import struct
+        got = queue.Queue()
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            c.add_event_listener(got.put, EventType.HS_DESC)
+            r = c.create_ephemeral_hidden_service(
+                {9000: "bulk:pattern=sequence,bytes=1MB", 9001: "bulk-sink"},
+                await_publication=True, timeout=120)
+            self.assertRegex(r.service_id, r"^[a-z2-7]{56}$")
+            self.assertEqual(r.private_key_type, "ED25519-V3")
+            self.assertEqual(c.get_info("onions/current"), r.service_id)
+            events = []
+            while not got.empty():
+                events.append(got.get())
+            actions = [e.action for e in events if e.address == r.service_id]
+            for a in ("CREATED", "UPLOAD", "UPLOADED"):
+                self.assertIn(a, actions)
+            for e in events:
+                if e.action in ("UPLOAD", "UPLOADED"):
+                    self.assertRegex(e.directory_fingerprint, r"^[0-9A-F]{40}$")
+            sock = testnet.retry(lambda: testnet.socks_connect(
+                net.socks_port("client0"), r.service_id + ".onion", 9000, timeout=60),
+                timeout=150, interval=3, what="connect to the ephemeral service")
+            data = b""
+            sock.settimeout(60)
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            sock.close()
+            self.assertEqual(len(data), 1 << 20)     # Bytes=1MB, then END DONE
+            want = b"".join(struct.pack(">Q", i) for i in range(len(data) // 8))
+            self.assertEqual(data, want)
+            # The same key again is a collision; DEL_ONION removes it.
+            with self.assertRaises(stem.ProtocolError):
+                c.create_ephemeral_hidden_service({80: 80}, key_type="ED25519-V3",
+                                                  key_content=r.private_key)
+            c.remove_ephemeral_hidden_service(r.service_id)
+            self.assertEqual(c.get_info("onions/current"), "")
+            self.assertFalse(c.remove_ephemeral_hidden_service(r.service_id))
+
+    def test_detached_outlives_its_connection(self):
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            r = c.create_ephemeral_hidden_service({80: 8080}, detached=True,
+                                                  key_content="ED25519-V3")
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            self.assertIn(r.service_id, c.get_info("onions/detached").split())
+            c.remove_ephemeral_hidden_service(r.service_id)
+            self.assertNotIn(r.service_id, c.get_info("onions/detached").split())
 
 
 if __name__ == "__main__":

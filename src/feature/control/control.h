@@ -73,6 +73,9 @@ void control_conn_close_after_flush(control_conn_t *conn);
 int control_conn_is_authenticated(const control_conn_t *conn);
 /* Marks this connection as the owning controller (TAKEOWNERSHIP) or not. */
 void control_conn_set_owner(control_conn_t *conn, int owner);
+/* The connection whose command is being answered (GETINFO keys that
+ * depend on it, as onions/current), or NULL. */
+control_conn_t *control_current_conn(void);
 /* A number for this connection, unique in the process. */
 unsigned control_conn_id(const control_conn_t *conn);
 /* Every open connection, for the events module: iterate with

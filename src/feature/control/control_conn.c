@@ -3,6 +3,7 @@
 #include "feature/control/control.h"
 #include "feature/control/control_auth_state.h"
 #include "feature/control/control_events.h"
+#include "feature/control/control_onion.h"
 #include "core/mainloop/listener.h"
 #include "lib/conf/portspec.h"
 #include "lib/fs/fsutil.h"
@@ -56,6 +57,7 @@ static getinfo_entry_t getinfo_keys[MAX_GETINFO];
 static int n_getinfo;
 static control_config_t config;
 static char *port_file_written;
+static control_conn_t *current_conn;
 
 /* ---- tables ---- */
 
@@ -169,6 +171,12 @@ control_conn_set_owner(control_conn_t *conn, int owner)
   conn->is_owner = owner;
 }
 
+control_conn_t *
+control_current_conn(void)
+{
+  return current_conn;
+}
+
 unsigned
 control_conn_id(const control_conn_t *conn)
 {
@@ -209,6 +217,7 @@ static void
 control_conn_free(control_conn_t *c)
 {
   int was_owner = c->is_owner;
+  control_onion_conn_closed(c);
   if (c->prev)
     c->prev->next = c->next;
   else
@@ -290,7 +299,9 @@ dispatch(control_conn_t *c, const control_cmd_t *cmd)
   }
   for (int i = 0; i < n_commands; i++)
     if (!strcasecmp(commands[i].keyword, cmd->keyword)) {
+      current_conn = c;
       commands[i].fn(c, cmd);
+      current_conn = NULL;
       return;
     }
   char name[CONTROL_MAX_KEYWORD + 2];

@@ -17,6 +17,7 @@
 #include "feature/hs/hs_stream.h"
 #include "lib/crypt/crypto_util.h"
 #include "lib/crypt/ed25519.h"
+#include "lib/crypt/onion_address.h"
 #include "lib/crypt/x25519.h"
 #include "feature/control/control_events.h"
 #include "lib/encoding/base16.h"
@@ -69,11 +70,19 @@ struct hs_service_t {
   int uploads_in_flight;
   uint64_t last_rev_period[2];   /* by period parity: the two we publish */
   uint64_t last_rev[2];
+  int ephemeral;                 /* ADD_ONION: keys in memory only */
+  int removed;                   /* DEL_ONION: no more intros or uploads */
+  unsigned owner;                /* ADD_ONION's control connection; 0: detached */
 };
+
+/* Services are allocated one by one and never move: intro points,
+ * rendezvous and uploads in flight point at them. A removed (DEL_ONION)
+ * service keeps its slot until hs_services_stop. */
+#define HS_MAX_SERVICES (HS_CONFIG_MAX_SERVICES + 256)
 
 static struct {
   struct event_base *base;
-  hs_service_t *services;
+  hs_service_t *services[HS_MAX_SERVICES];
   int n;
   int testing_network;
   struct event *timer;
@@ -660,7 +669,8 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
 {
   (void)fd; (void)what; (void)arg;
   for (int i = 0; i < hs.n; i++)
-    service_tick(&hs.services[i]);
+    if (!hs.services[i]->removed)
+      service_tick(hs.services[i]);
 }
 
 int
@@ -669,24 +679,24 @@ hs_services_start(struct event_base *base, const hs_service_config_t *configs, i
 {
   char err[1024];
   memset(&hs, 0, sizeof(hs));
-  if (n <= 0)
-    return 0;
   hs.base = base;
   hs.testing_network = testing_network;
-  hs.services = calloc((size_t)n, sizeof(*hs.services));
-  if (!hs.services)
-    return -1;
   for (int i = 0; i < n; i++) {
-    hs_service_t *svc = &hs.services[i];
+    hs_service_t *svc = calloc(1, sizeof(*svc));
+    if (!svc) {
+      hs_services_stop();
+      return -1;
+    }
+    hs.services[hs.n++] = svc;
     svc->cfg = configs[i];
     if (hs_service_keys_load_or_create(svc->cfg.dir, &svc->keys, err, sizeof(err)) < 0) {
       log_err(LD_REND, "%s", err);
       hs_services_stop();
       return -1;
     }
-    hs.n++;
   }
   hs_stream_init(base);
+  /* The timer runs with no service too: ADD_ONION may add some. */
   hs.timer = event_new(base, -1, EV_PERSIST, timer_cb, NULL);
   struct timeval tv = { 1, 0 };
   if (!hs.timer || event_add(hs.timer, &tv) < 0)
@@ -694,31 +704,150 @@ hs_services_start(struct event_base *base, const hs_service_config_t *configs, i
   return 0;
 }
 
+static void
+close_intro_points(hs_service_t *svc)
+{
+  for (int k = 0; k < HS_N_INTRO_POINTS; k++) {
+    if (svc->intros[k].circ)
+      circuit_close(svc->intros[k].circ, CIRCUIT_CLOSE_REQUESTED);
+    hs_replay_cache_free(svc->intros[k].replay);
+    svc->intros[k].replay = NULL;
+  }
+}
+
 void
 hs_services_stop(void)
 {
   hs_stream_close_all();
+  /* Uploads and rendezvous in flight point at their service: close every
+   * circuit (their handlers run now) before the services go. */
+  circuit_close_all();
   for (int i = 0; i < hs.n; i++) {
-    hs_service_t *svc = &hs.services[i];
-    for (int k = 0; k < HS_N_INTRO_POINTS; k++) {
-      if (svc->intros[k].circ)
-        circuit_close(svc->intros[k].circ, CIRCUIT_CLOSE_REQUESTED);
-      hs_replay_cache_free(svc->intros[k].replay);
-      svc->intros[k].replay = NULL;
-    }
+    hs_service_t *svc = hs.services[i];
+    close_intro_points(svc);
     memwipe(&svc->keys, sizeof(svc->keys));
   }
   if (hs.timer)
     event_free(hs.timer);
-  free(hs.services);
+  /* Circuits closed above free their state on the next loop turn, which
+   * never comes at shutdown; their handlers only touch what is freed here
+   * when they run, so free the services last. */
+  for (int i = 0; i < hs.n; i++)
+    free(hs.services[i]);
   memset(&hs, 0, sizeof(hs));
+}
+
+static hs_service_t *
+find_service(const char *address)
+{
+  for (int i = 0; i < hs.n; i++)
+    if (!hs.services[i]->removed && !strcmp(hs.services[i]->keys.address, address))
+      return hs.services[i];
+  return NULL;
+}
+
+int
+hs_service_add_ephemeral(const hs_service_config_t *cfg, const uint8_t *esk,
+                         unsigned owner, hs_service_keys_t *keys_out, char *err,
+                         size_t errlen)
+{
+  hs_service_keys_t keys;
+  memset(&keys, 0, sizeof(keys));
+  if (!hs.base) {
+    snprintf(err, errlen, "Onion services are not running");
+    return -1;
+  }
+  if (esk) {
+    memcpy(keys.identity_esk, esk, 64);
+    if (ed25519_public_from_seckey(keys.identity_pk, keys.identity_esk) < 0) {
+      snprintf(err, errlen, "Invalid key");
+      return -1;
+    }
+  } else if (ed25519_keypair_generate(keys.identity_pk, keys.identity_esk) < 0) {
+    snprintf(err, errlen, "Couldn't make a key");
+    return -1;
+  }
+  if (onion_address_encode(keys.address, keys.identity_pk) < 0) {
+    memwipe(&keys, sizeof(keys));
+    snprintf(err, errlen, "Couldn't encode the onion address");
+    return -1;
+  }
+  if (find_service(keys.address)) {
+    memwipe(&keys, sizeof(keys));
+    snprintf(err, errlen, "Onion address collision");
+    return -2;
+  }
+  if (hs.n == HS_MAX_SERVICES) {
+    memwipe(&keys, sizeof(keys));
+    snprintf(err, errlen, "Too many onion services (at most %d in a process's life)",
+             HS_MAX_SERVICES);
+    return -1;
+  }
+  hs_service_t *svc = calloc(1, sizeof(*svc));
+  if (!svc) {
+    memwipe(&keys, sizeof(keys));
+    snprintf(err, errlen, "Out of memory");
+    return -1;
+  }
+  svc->cfg = *cfg;
+  svc->cfg.dir[0] = '\0';
+  if (svc->cfg.num_intro_points <= 0)
+    svc->cfg.num_intro_points = HS_CONFIG_DEFAULT_INTRO_POINTS;
+  svc->keys = keys;
+  svc->ephemeral = 1;
+  svc->owner = owner;
+  hs.services[hs.n++] = svc;
+  *keys_out = keys;
+  memwipe(&keys, sizeof(keys));
+  log_notice(LD_REND, "Added ephemeral onion service %s.onion with %d port(s).",
+             svc_name(svc), svc->cfg.n_ports);
+  return 0;
+}
+
+int
+hs_service_remove(const char *address)
+{
+  hs_service_t *svc = find_service(address);
+  if (!svc || !svc->ephemeral)
+    return -1;
+  close_intro_points(svc);
+  svc->removed = 1;
+  memwipe(&svc->keys.identity_esk, sizeof(svc->keys.identity_esk));
+  log_notice(LD_REND, "Removed onion service %s.onion.", svc->keys.address);
+  return 0;
+}
+
+size_t
+hs_service_list(unsigned owner, int detached, const char **out, size_t max)
+{
+  size_t n = 0;
+  for (int i = 0; i < hs.n && n < max; i++) {
+    const hs_service_t *svc = hs.services[i];
+    if (svc->removed || !svc->ephemeral)
+      continue;
+    if (detached ? svc->owner == 0 : (svc->owner != 0 && svc->owner == owner))
+      out[n++] = svc->keys.address;
+  }
+  return n;
+}
+
+void
+hs_service_owner_gone(unsigned owner)
+{
+  for (int i = 0; i < hs.n; i++) {
+    hs_service_t *svc = hs.services[i];
+    if (!svc->removed && svc->ephemeral && svc->owner == owner && owner != 0)
+      hs_service_remove(svc->keys.address);
+  }
 }
 
 void
 hs_services_log_stats(void)
 {
   for (int i = 0; i < hs.n; i++) {
-    const hs_service_t *svc = &hs.services[i];
+    const hs_service_t *svc = hs.services[i];
+    if (svc->removed)
+      continue;
     log_notice(LD_REND, "Onion service %s.onion: %llu stream(s) served, %llu bytes sent, "
                "%llu bytes received.", svc_name(svc), (unsigned long long)svc->stats.streams,
                (unsigned long long)svc->stats.bytes_sent,

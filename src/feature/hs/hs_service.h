@@ -11,6 +11,8 @@
 #define TOR_FEATURE_HS_HS_SERVICE_H
 
 #include "feature/hs/hs_config.h"
+#include "feature/hs/hs_service_keys.h"
+#include <stddef.h>
 
 struct event_base;
 
@@ -20,6 +22,24 @@ struct event_base;
 int hs_services_start(struct event_base *base, const hs_service_config_t *configs, int n,
                       int testing_network);
 void hs_services_stop(void);
+/* ADD_ONION: a service whose keys live in memory only. esk is the 64-byte
+ * expanded Ed25519 secret key, or NULL for a new one; owner is the control
+ * connection that made it (its services go when it closes) or 0 for a
+ * detached one. keys_out gets the keys and address. Returns 0, -2 when a
+ * service with that address exists, -1 otherwise, with the reason in err.
+ * It publishes once the client has bootstrapped, as the others. */
+int hs_service_add_ephemeral(const hs_service_config_t *cfg, const uint8_t *esk,
+                             unsigned owner, hs_service_keys_t *keys_out, char *err,
+                             size_t errlen);
+/* DEL_ONION: 0, or -1 if no ephemeral service has that address (56
+ * characters, no ".onion"). Streams already open go on. */
+int hs_service_remove(const char *address);
+/* The addresses of live ephemeral services: those of owner, or the
+ * detached ones. Returns how many (at most max). */
+size_t hs_service_list(unsigned owner, int detached, const char **out, size_t max);
+/* A control connection closed: its non-detached services go. */
+void hs_service_owner_gone(unsigned owner);
+
 /* Logs, per service, streams served and bytes sent and received (the
  * heartbeat and SIGUSR1). */
 void hs_services_log_stats(void);
