@@ -252,6 +252,37 @@ class EventTest(unittest.TestCase):
                              r"upload request to", which="info", timeout=30)
 
 
+@unittest.skipUnless(os.path.exists("/usr/bin/nyx") and os.path.exists("/usr/bin/tmux"),
+                     "nyx and tmux are needed (scripts/install-deps)")
+class NyxTest(unittest.TestCase):
+
+    def test_nyx_draws_bandwidth_graph(self):
+        """nyx 2.1 against our daemon, in a tmux pane: the header names our
+        version, the bandwidth graph is drawn, and no Python traceback."""
+        session = "tbnyx%d" % os.getpid()
+        err = os.path.join(net.datadir(AUTHED), "nyx.stderr")
+        cmd = "nyx -i 127.0.0.1:%d 2>%s; sleep 60" % (net.control_port(AUTHED), err)
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+                        cmd], check=True, timeout=30)
+        try:
+            screen = ""
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                time.sleep(1)
+                screen = subprocess.run(["tmux", "capture-pane", "-t", session, "-p"],
+                                        capture_output=True, text=True, timeout=10).stdout
+                if "Bandwidth" in screen and "Download" in screen and "0.4.8.0-bulk" in screen:
+                    break
+            self.assertIn("0.4.8.0-bulk", screen)
+            self.assertIn("Download (", screen)
+            self.assertIn("Upload (", screen)
+            self.assertNotIn("Traceback", screen)
+            with open(err, errors="replace") as f:
+                self.assertNotIn("Traceback", f.read())
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], timeout=10)
+
+
 class AddOnionTest(unittest.TestCase):
 
     def test_ephemeral_bulk_service(self):
