@@ -369,16 +369,22 @@ def empty_value(key):
 
 
 def replace_reply(old, new):
-    """The reply line `old` (and any data block it opens) becomes `new`."""
+    """The reply line `old` (and any data block it opens) becomes `new`; when
+    `new` ends the reply (an "NNN " line), the rest of that reply goes too."""
+    ends = bool(new) and new[-1][3:4] == " "
     def rw(steps):
-        out, skipping = [], False
+        out, skipping, drop_rest = [], False, False
         for st in steps:
             if st[0] == "recv" and st[1] == old:
                 out.extend(("recv", n) for n in new)
                 skipping = old[3] == "+"
+                drop_rest = ends
             elif skipping:
                 skipping = not (st[0] == "recv" and st[1] == ".")
+            elif drop_rest and st[0] == "recv":
+                drop_rest = st[1][3:4] != " "
             else:
+                drop_rest = False
                 out.append(st)
         return out
     return rw
@@ -491,9 +497,7 @@ CASES = [
     C("empty_line"),
     C("lf_only"),
     C("data_command_unknown"),
-    C("huge_line",
-      xfail="102400-byte line after auth: ours '500 Keyword too long' + close (already for a "
-            "200-byte keyword), real tor '510 Unrecognized command \"<all of it>\"', stays open"),
+    C("huge_line"),
     C("huge_2mb_noeol",
       xfail="2 MB without a line end after auth: ours '500 Line too long.' + close, real tor no "
             "reply and the connection stays open"),
@@ -511,14 +515,12 @@ CASES = [
     C("getinfo_bootstrap_phase", subs=NOT_BOOTSTRAPPED),
     C("getinfo_circuit_established", subs=[("=1", "=0")]),
     C("getinfo_enough_dir_info", subs=[("=1", "=0")]),
-    C("getinfo_status_version_current", subs=[("=none recommended", "=unknown")],
-      xfail="without a consensus real tor says status/version/current=unknown; ours says 'none recommended'"),
+    C("getinfo_status_version_current", subs=[("=none recommended", "=unknown")]),
     C("getinfo_listeners_control"),
     C("getinfo_listeners_socks"),
     C("getinfo_features_names"),
     C("getinfo_signal_names"),
-    C("getinfo_events_names",
-      xfail="events/names: ours adds AUTHDIR_NEWDESCS TB_EMPTY PT_LOG PT_STATUS, which real tor does not list"),
+    C("getinfo_events_names"),
     C("getinfo_address_mappings"),
     C("getinfo_stream_status"),
     C("getinfo_circuit_status", rewrite=empty_value("circuit-status")),
@@ -527,16 +529,11 @@ CASES = [
     # no consensus: real tor 0.4.9.11 answers so (checked with /usr/bin/tor, DisableNetwork 1)
     C("getinfo_consensus_microdesc",
       rewrite=replace_reply("250+dir/status-vote/current/consensus-microdesc=",
-                            ["551 Could not open cached consensus. Make sure FetchUselessDescriptors is set to 1."]),
-      xfail="no consensus: ours '551 Could not open cached consensus', real tor adds "
-            "'. Make sure FetchUselessDescriptors is set to 1.'"),
-    C("getinfo_onions_current", xfail="onions/current is not a GETINFO key of ours (552); real tor: empty value"),
-    C("getinfo_onions_detached", xfail="onions/detached is not a GETINFO key of ours (552); real tor: empty value"),
-    C("getinfo_info_names", block=block_key_lines(INFO_LINE, known=["address-mappings/*"])),
-    C("getinfo_info_names", tag="exact", block=block_key_lines(INFO_LINE, exact=True),
-      xfail="info/names: ours lists address-mappings/* (real tor: address-mappings/all, /cache, "
-            "/config, /control) and 5 descriptions differ (status/bootstrap-phase, net/listeners/*, "
-            "dir/status-vote/current/consensus-microdesc, config/defaults, signal/names)"),
+                            ["551 Could not open cached consensus. Make sure FetchUselessDescriptors is set to 1."])),
+    C("getinfo_onions_current"),
+    C("getinfo_onions_detached"),
+    C("getinfo_info_names", block=block_key_lines(INFO_LINE, known=[])),
+    C("getinfo_info_names", tag="exact", block=block_key_lines(INFO_LINE, exact=True)),
     C("getinfo_config_names", block=block_key_lines(CONFIG_LINE, ours_only=OUR_OPTIONS)),
     C("getinfo_config_names", tag="types", block=block_key_lines(CONFIG_LINE, exact=True, ours_only=OUR_OPTIONS),
       xfail="config/names types: ours 'SocksPort/ControlPort/ORPort/DirPort Port' (real tor: Dependent), "
@@ -977,10 +974,8 @@ class Ownership(DaemonTest):
 
 
 class LongValues(DaemonTest):
-    @unittest.expectedFailure
     def test_setconf_long_value_round_trips(self):
         # Real tor 0.4.9.11 (checked with /usr/bin/tor): GETCONF gives all 3000 chars back.
-        # Ours keeps only the first 1699 (the CONF_CHANGED event too).
         d = self.start("long")
         c = self.authed(d)
         value = "c" * 3000

@@ -327,6 +327,8 @@ gi_config(const char *key, char **answer, const char **errmsg)
     }
     evbuffer_free(b);
     *answer = s;
+  } else if (!strcmp(key, "dormant")) {
+    *answer = strdup(tor_is_dormant() ? "1" : "0");
   } else if (!strcmp(key, "signal/names")) {
     char buf[512];
     size_t len = 0;
@@ -362,8 +364,11 @@ control_app_start(struct event_base *base, const or_options_t *options)
   control_register_getinfo("config/names", 0, "List of configuration options, types, "
                            "and documentation.", gi_config);
   control_register_getinfo("config/defaults", 0, "List of default values for "
-                           "configuration options.", gi_config);
-  control_register_getinfo("signal/names", 0, "A list of all signal names.", gi_config);
+                           "configuration options. See also config/names", gi_config);
+  control_register_getinfo("dormant", 0, "Is Tor dormant (not building circuits because "
+                           "it's idle)?", gi_config);
+  control_register_getinfo("signal/names", 0, "Signal names recognized by the SIGNAL "
+                           "command", gi_config);
   control_config_t cfg;
   memset(&cfg, 0, sizeof(cfg));
   cfg.ports = options->ControlPorts;

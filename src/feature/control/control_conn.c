@@ -358,6 +358,22 @@ process_input(control_conn_t *c)
     control_read_status_t st = control_read_command(data, look, max, &cmd, &consumed, &err);
     if (st == CONTROL_READ_NEED_MORE)
       return;
+    if (st == CONTROL_READ_BAD && c->auth.authenticated && err &&
+        !strcmp(err, "Keyword too long")) {
+      /* No command has such a name: tor answers it as any unknown one,
+       * echoing the whole keyword, and goes on. */
+      const uint8_t *lf = memchr(data, '\n', look);
+      size_t line = lf ? (size_t)(lf - data) + 1 : look;
+      size_t kw = 0;
+      while (kw < line && data[kw] != ' ' && data[kw] != '\r' && data[kw] != '\n')
+        kw++;
+      char *q = control_quote((const char *)data, kw);
+      control_write_endf(control_conn_out(c), 510, "Unrecognized command %s",
+                         q ? q : "\"\"");
+      free(q);
+      evbuffer_drain(in, line);
+      continue;
+    }
     if (st == CONTROL_READ_TOO_LONG || st == CONTROL_READ_BAD) {
       evbuffer_drain(in, len);
       if (!c->auth.authenticated) {

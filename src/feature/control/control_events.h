@@ -45,7 +45,8 @@ control_event_wanted(control_event_t ev)
 const char *control_event_name(control_event_t ev);
 /* -1 if unknown (case-insensitive). */
 int control_event_from_name(const char *name);
-/* "CIRC STREAM ..." every name, for GETINFO events/names. */
+/* "CIRC CIRC_MINOR ...": the names tor lists in GETINFO events/names
+ * (not the spec's AUTHDIR_NEWDESCS, TB_EMPTY, PT_LOG, PT_STATUS). */
 const char *control_event_all_names(void);
 /* Recomputes control_events_wanted_ and the log hook (after SETEVENTS or a
  * connection closed). */

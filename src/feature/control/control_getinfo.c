@@ -85,9 +85,10 @@ gi_status(const char *key, char **answer, const char **errmsg)
   } else if (!strcmp(key, "status/enough-dir-info")) {
     *answer = strdup(ds && ds->nodes ? "1" : "0");
   } else if (!strcmp(key, "status/version/current")) {
-    /* tor's answer when the consensus recommends no versions (private
-     * networks); we are never on a real consensus's list either. */
-    *answer = strdup("none recommended");
+    /* tor's answers without a consensus, and when the consensus
+     * recommends no versions (private networks); we are never on a real
+     * consensus's list either. */
+    *answer = strdup(ds && ds->consensus ? "none recommended" : "unknown");
   } else if (!strcmp(key, "status/version/recommended")) {
     *answer = strdup("");
   }
@@ -165,7 +166,9 @@ gi_consensus(const char *key, char **answer, const char **errmsg)
   (void)key;
   const struct dirstate_t *ds = client_dirstate();
   if (!ds || !ds->consensus_text) {
-    *errmsg = "Could not open cached consensus";
+    /* tor's text (its option is about caches; we always keep it). */
+    *errmsg = "Could not open cached consensus. Make sure FetchUselessDescriptors is set "
+              "to 1.";
     return -1;
   }
   *answer = strndup(ds->consensus_text, ds->consensus_len);
@@ -261,7 +264,7 @@ control_getinfo_register(void)
   control_register_getinfo("process/descriptor-limit", 0, "File descriptor limit.",
                            gi_process);
   control_register_getinfo("status/bootstrap-phase", 0, "The last bootstrap phase "
-                           "status event.", gi_status);
+                           "status event that Tor sent.", gi_status);
   control_register_getinfo("status/circuit-established", 0, "Whether we think client "
                            "functionality is working.", gi_status);
   control_register_getinfo("status/enough-dir-info", 0, "Whether we have enough "
@@ -271,7 +274,7 @@ control_getinfo_register(void)
                            "version.", gi_status);
   control_register_getinfo("status/version/recommended", 0, "List of currently "
                            "recommended versions.", gi_status);
-  control_register_getinfo("net/listeners/", 1, "Bound addresses by type.",
+  control_register_getinfo("net/listeners/", 1, "Bound addresses by type",
                            gi_listeners);
   control_register_getinfo("traffic/read", 0, "Bytes read since the process was "
                            "started.", gi_traffic);
@@ -284,7 +287,7 @@ control_getinfo_register(void)
   control_register_getinfo("features/names", 0, "What arguments can USEFEATURE take?",
                            gi_names);
   control_register_getinfo("dir/status-vote/current/consensus-microdesc", 0,
-                           "Current microdesc networkstatus consensus document.",
+                           "v3 Microdescriptor consensus as retrieved from a DirPort.",
                            gi_consensus);
   control_register_getinfo("md/all", 0, "All known microdescriptors.", gi_microdescs);
   control_register_getinfo("md/id/", 1, "Microdescriptors by ID", gi_microdescs);
@@ -293,6 +296,13 @@ control_getinfo_register(void)
   control_register_getinfo("stream-status", 0, "List of current streams.", gi_empty);
   control_register_getinfo("orconn-status", 0, "A list of current OR connections.",
                            gi_empty);
-  control_register_getinfo("address-mappings/", 1, "Current address mappings.",
+  /* MAPADDRESS is not there yet: no mappings of any kind. */
+  control_register_getinfo("address-mappings/all", 0, "Current address mappings.",
                            gi_empty);
+  control_register_getinfo("address-mappings/cache", 0, "Current cached DNS replies.",
+                           gi_empty);
+  control_register_getinfo("address-mappings/config", 0, "Current address mappings from "
+                           "configuration.", gi_empty);
+  control_register_getinfo("address-mappings/control", 0, "Current address mappings "
+                           "from controller.", gi_empty);
 }

@@ -536,9 +536,10 @@ config_var_values(const config_format_t *fmt, const config_var_t *var,
       fn(var->type == CONFIG_TYPE_LINELIST_GROUP ? l->key : var->name, l->value, arg);
     return;
   }
-  if ((var->type == CONFIG_TYPE_STRING || var->type == CONFIG_TYPE_FILENAME ||
-       var->type == CONFIG_TYPE_CSV) && !*CFIELD(options, var, char *)) {
-    fn(var->name, NULL, arg);
+  if (var->type == CONFIG_TYPE_STRING || var->type == CONFIG_TYPE_FILENAME ||
+      var->type == CONFIG_TYPE_CSV) {
+    /* Strings whole, whatever their length. */
+    fn(var->name, *CFIELD(options, var, char *), arg);
     return;
   }
   char value[1700];
