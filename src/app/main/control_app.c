@@ -328,7 +328,10 @@ gi_config(const char *key, char **answer, const char **errmsg)
     evbuffer_free(b);
     *answer = s;
   } else if (!strcmp(key, "dormant")) {
-    *answer = strdup(tor_is_dormant() ? "1" : "0");
+    /* SIGNAL DORMANT is acknowledged and logged, but this daemon never
+     * stops working: it is never dormant (real tor also answers 0 right
+     * after SIGNAL DORMANT). */
+    *answer = strdup("0");
   } else if (!strcmp(key, "signal/names")) {
     char buf[512];
     size_t len = 0;

@@ -384,12 +384,6 @@ tor_process_signal(int sig)
   }
 }
 
-int
-tor_is_dormant(void)
-{
-  return dormant;
-}
-
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {

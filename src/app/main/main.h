@@ -20,8 +20,6 @@ int tor_run_main(int argc, char **argv);
 #define TOR_SIGNAL_ACTIVE 1005
 #define TOR_SIGNAL_DORMANT 1006
 void tor_process_signal(int sig);
-/* After SIGNAL DORMANT (until SIGNAL ACTIVE). */
-int tor_is_dormant(void);
 
 /* Installs options made by options_with_changes() (SETCONF), taking both.
  * -1 with the reason in err (nothing changed) if they cannot be applied. */

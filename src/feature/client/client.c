@@ -37,6 +37,7 @@ typedef struct exit_circ_t {
   size_t key_len;
   time_t first_used;
   int is_dir;                   /* a one-hop directory circuit */
+  int controller;               /* EXTENDCIRCUIT's: no stream is put on it */
 } exit_circ_t;
 
 typedef struct circ_request_t {
@@ -227,12 +228,38 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
   return slot;
 }
 
+circuit_t *
+client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops)
+{
+  exit_circ_t *slot = NULL;
+  if (!client.started || !client.dir.nodes)
+    return NULL;
+  if (n_hops == 0) {
+    slot = launch_circuit(0, 0, (const uint8_t *)"", 0);
+  } else {
+    for (int i = 0; i < MAX_EXIT_CIRCUITS && !slot; i++)
+      if (!client.circs[i].circ)
+        slot = &client.circs[i];
+    if (!slot)
+      return NULL;
+    circuit_t *circ = circuit_launch(client.base, hops, n_hops, &client_circuit_handlers, NULL);
+    if (!circ)
+      return NULL;
+    memset(slot, 0, sizeof(*slot));
+    slot->circ = circ;
+  }
+  if (!slot)
+    return NULL;
+  slot->controller = 1;
+  return slot->circ;
+}
+
 /* ---- stream circuits for requesters ---- */
 
 static int
 slot_matches(const exit_circ_t *s, const circ_request_t *r, time_t now)
 {
-  if (!s->circ || s->is_dir || s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
+  if (!s->circ || s->is_dir || s->controller || s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
     return 0;
   if (s->first_used && now - s->first_used > MAX_CIRCUIT_DIRTINESS)
     return 0;

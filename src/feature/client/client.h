@@ -51,6 +51,10 @@ void client_retire_circuit(circuit_t *circ);
  * caller's handlers get its events. NULL if no path could be made. */
 circuit_t *client_launch_circuit_to(const circuit_hop_info_t *last,
                                     const circuit_handlers_t *handlers, void *arg);
+/* EXTENDCIRCUIT 0: a circuit through hops (n_hops 0: guard, middle and
+ * exit chosen as for streams) that serves no stream until a controller
+ * closes it. NULL without a directory or a path. */
+circuit_t *client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops);
 /* NEWNYM: no new stream goes to a circuit built before now. */
 void client_newnym(void);
 /* The directory as the client holds it (consensus, nodes). */

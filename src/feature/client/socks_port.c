@@ -548,3 +548,23 @@ socks_ports_addresses(const char **out, int max)
     out[n++] = listener_address(listeners[i].listener);
   return n;
 }
+
+int
+socks_ports_close_stream(unsigned event_id)
+{
+  for (socks_conn_t *c = all_conns; c; c = c->next)
+    if (c->event_id == event_id && c->state != SC_CLOSING) {
+      socks_conn_free(c);
+      return 0;
+    }
+  return -1;
+}
+
+int
+socks_ports_has_stream(unsigned event_id)
+{
+  for (socks_conn_t *c = all_conns; c; c = c->next)
+    if (c->event_id == event_id)
+      return 1;
+  return 0;
+}

@@ -18,6 +18,11 @@ int socks_ports_open(struct event_base *base, const config_line_t *lines);
 /* The open listeners' addresses ("127.0.0.1:9050" or unix paths), for
  * GETINFO net/listeners/socks; returns how many (at most max). */
 int socks_ports_addresses(const char **out, int max);
+/* CLOSESTREAM: closes the application connection whose STREAM events carry
+ * this id (its stream ends with DONE). 0, or -1 if there is none. */
+int socks_ports_close_stream(unsigned event_id);
+/* Whether a connection with that STREAM id exists. */
+int socks_ports_has_stream(unsigned event_id);
 /* Closes the listeners and every application connection. */
 void socks_ports_close(void);
 
