@@ -211,6 +211,28 @@ class EventTest(unittest.TestCase):
         for e in circs:
             self.assertIsNotNone(e.created)
 
+    def test_extendcircuit_and_closecircuit(self):
+        """stem's new_circuit (EXTENDCIRCUIT 0, then CIRC BUILT), on a path
+        of our choosing too, and close_circuit (CLOSED REASON=FINISHED)."""
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            cid = c.new_circuit(await_build=True, timeout=60)
+            circ = c.get_circuit(cid)
+            self.assertEqual(circ.status, "BUILT")
+            self.assertEqual(len(circ.path), 3)
+            relays = [r.fingerprint for r in c.get_network_statuses()][:2]
+            cid2 = c.new_circuit(["$" + fp for fp in relays], purpose="controller",
+                                 await_build=True, timeout=60)
+            circ2 = c.get_circuit(cid2)
+            self.assertEqual([fp for fp, _ in circ2.path], relays)
+            self.assertEqual(circ2.purpose, "CONTROLLER")
+            c.close_circuit(cid)
+            c.close_circuit(cid2)
+            ids = [x.id for x in c.get_circuits()]
+            self.assertNotIn(cid, ids)
+            with self.assertRaises(stem.InvalidArguments):
+                c.close_circuit("999999")
+
     def test_hs_desc_uploaded_events_and_chutney_line(self):
         """Our onion service, watched from its start: HS_DESC UPLOADED for
         each HSDir (stem parses each, HSDir fields are $FP~nick), and tor's

@@ -7,6 +7,7 @@
 #include "feature/control/control_auth_state.h"
 #include "feature/control/control_events.h"
 #include "feature/control/control_circ.h"
+#include "feature/control/control_ns.h"
 #include "feature/control/control_onion.h"
 
 #include <event2/buffer.h>
@@ -157,6 +158,7 @@ control_cmds_register(void)
   control_auth_register();
   control_onion_register();
   control_circ_register();
+  control_ns_register();
   control_register_command("GETINFO", cmd_getinfo);
   control_register_command("SETEVENTS", cmd_setevents);
   control_register_command("USEFEATURE", cmd_usefeature);

@@ -115,6 +115,29 @@ static const struct { const char *name; uint32_t bit; } flag_names[] = {
   { "NoEdConsensus", CONS_FLAG_NOEDCONSENSUS }, { "Sybil", CONS_FLAG_SYBIL },
 };
 
+size_t
+consensus_flags_format(uint32_t flags, char *out, size_t outlen)
+{
+  /* In name order, as tor writes "s" lines. */
+  static const char *const order[] = {
+    "Authority", "BadExit", "Exit", "Fast", "Guard", "HSDir", "MiddleOnly",
+    "NoEdConsensus", "Running", "Stable", "StaleDesc", "Sybil", "V2Dir", "Valid",
+  };
+  size_t len = 0;
+  if (outlen)
+    out[0] = '\0';
+  for (size_t i = 0; i < NRULES(order); i++) {
+    uint32_t bit = consensus_flag_from_name(order[i]);
+    if (!(flags & bit))
+      continue;
+    int n = snprintf(out + len, outlen - len, "%s%s", len ? " " : "", order[i]);
+    if (n < 0 || (size_t)n >= outlen - len)
+      break;
+    len += (size_t)n;
+  }
+  return len;
+}
+
 uint32_t
 consensus_flag_from_name(const char *name)
 {

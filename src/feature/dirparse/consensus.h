@@ -44,6 +44,9 @@
 
 /* Flag name ("Guard") to its bit, 0 if unknown. */
 uint32_t consensus_flag_from_name(const char *name);
+/* "Exit Fast Guard ..." for the flags set, in name order as an "s" line
+ * has them; returns the length written (out is always NUL-terminated). */
+size_t consensus_flags_format(uint32_t flags, char *out, size_t outlen);
 
 /* A consensus is still usable this long after valid-until (and accepted
  * this long before valid-after): tor's "reasonably live". */
