@@ -60,6 +60,13 @@ def net_pid(c):
     return -1
 
 
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def tcp(name):
     return stem.control.Controller.from_port(port=net.control_port(name))
 
@@ -272,6 +279,42 @@ class EventTest(unittest.TestCase):
                 self.assertTrue(e.directory_nickname)
         net.wait_for_log(HS, r"Service [^\s]+ [^\s]+ descriptor of revision \d+ initiated "
                              r"upload request to", which="info", timeout=30)
+
+
+class LaunchTest(unittest.TestCase):
+
+    def test_stem_launch_tor_with_config(self):
+        """What OnionPerf and onionprobe do: stem checks `tor --version`,
+        feeds the torrc on standard input (-f -), waits for "Bootstrapped
+        100%" on stdout, and takes ownership (the daemon exits when stem's
+        control connection closes)."""
+        import stem.process
+        import tempfile
+        d = tempfile.mkdtemp(prefix="tb-launch-", dir=os.path.dirname(net.datadir(AUTHED)))
+        socks, control = free_port(), free_port()
+        config = {
+            "DataDirectory": d, "SocksPort": str(socks), "ControlPort": str(control),
+            "CookieAuthentication": "1", "TestingTorNetwork": "1",
+            "PathsNeededToBuildCircuits": "0.67", "SafeLogging": "0",
+            "DirAuthority": [l.split(" ", 1)[1] for l in net.dirauthority_lines()],
+            "Log": ["notice stdout", "info file %s/info.log" % d],
+        }
+        proc = stem.process.launch_tor_with_config(config, tor_cmd=testnet.OUR_TOR,
+                                                   take_ownership=True, timeout=90)
+        try:
+            with stem.control.Controller.from_port(port=control) as c:
+                c.authenticate()
+                self.assertIn("PROGRESS=100", c.get_info("status/bootstrap-phase"))
+                # stem saw itself as __OwningControllerProcess, sent
+                # TAKEOWNERSHIP and reset the option.
+                self.assertIsNone(c.get_conf("__OwningControllerProcess"))
+            # stem took ownership on that connection: closing it ends tor.
+            proc.wait(timeout=30)
+            self.assertEqual(proc.returncode, 0)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
 
 @unittest.skipUnless(os.path.exists("/usr/bin/nyx") and os.path.exists("/usr/bin/tmux"),
