@@ -411,6 +411,60 @@ line_sets_var(const config_var_t *var, const config_line_t *line)
          lv->offset == var->offset;
 }
 
+/* -1 (reason in err) if fresh changes an option that cannot change while
+ * running. */
+static int
+check_transition(const or_options_t *old, const or_options_t *fresh, char *err,
+                 size_t errlen)
+{
+  for (size_t i = 0; old && i < options_format.n_vars; i++) {
+    const config_var_t *var = &options_format.vars[i];
+    if ((var->flags & CVFLAG_NO_RELOAD) && !config_var_equal(var, old, fresh)) {
+      snprintf(err, errlen, "While Tor is running, changing %s is not allowed", var->name);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+or_options_t *
+options_from_torrc_text(const tor_cmdline_t *cmdline, const char *text, size_t len,
+                        config_line_t **merged_out, int *code, char *err, size_t errlen)
+{
+  config_line_t *defaults = NULL, *torrc = NULL, *merged = NULL;
+  or_options_t *fresh = NULL;
+  const char *defaults_path = cmdline->defaults_path ? cmdline->defaults_path
+                                                     : options_default_defaults_torrc();
+  *merged_out = NULL;
+  *code = 552;
+  if (read_torrc(defaults_path, 1, 0, "Default configuration file", &defaults, err,
+                 errlen) < 0 ||
+      config_lines_parse(text, len, "LOADCONF", &torrc, err, errlen) < 0)
+    goto fail;
+  const config_line_t *sources[3] = { defaults, torrc, cmdline->option_lines };
+  if (config_merge_sources(&options_format, sources, 3, &merged, err, errlen) < 0)
+    goto fail;
+  fresh = config_new(&options_format, err, errlen);
+  if (!fresh || config_assign(&options_format, fresh, merged, err, errlen) < 0 ||
+      options_validate(fresh, err, errlen) < 0)
+    goto fail;
+  if (check_transition(get_options(), fresh, err, errlen) < 0) {
+    *code = 553;
+    goto fail;
+  }
+  config_lines_free(defaults);
+  config_lines_free(torrc);
+  *merged_out = merged;
+  return fresh;
+fail:
+  config_lines_free(defaults);
+  config_lines_free(torrc);
+  config_lines_free(merged);
+  if (fresh)
+    options_free(fresh);
+  return NULL;
+}
+
 or_options_t *
 options_with_changes(const config_line_t *changes, config_line_t **merged_out,
                      int *code, char *err, size_t errlen)
@@ -456,13 +510,9 @@ options_with_changes(const config_line_t *changes, config_line_t **merged_out,
     *code = 513;
     goto fail;
   }
-  for (size_t i = 0; old && i < options_format.n_vars; i++) {
-    const config_var_t *var = &options_format.vars[i];
-    if ((var->flags & CVFLAG_NO_RELOAD) && !config_var_equal(var, old, fresh)) {
-      *code = 553;
-      snprintf(err, errlen, "While Tor is running, changing %s is not allowed", var->name);
-      goto fail;
-    }
+  if (check_transition(old, fresh, err, errlen) < 0) {
+    *code = 553;
+    goto fail;
   }
   *merged_out = merged;
   return fresh;

@@ -130,6 +130,12 @@ const config_line_t *options_last_merged_lines(void);
  * of memory) and the reason in err. */
 or_options_t *options_with_changes(const config_line_t *changes, config_line_t **merged_out,
                                    int *code, char *err, size_t errlen);
+/* LOADCONF: new options from the defaults torrc, text in place of the
+ * torrc, and the command line; as options_with_changes() otherwise (*code
+ * 552 for a bad text, 553 for a change not allowed while running). */
+or_options_t *options_from_torrc_text(const tor_cmdline_t *cmdline, const char *text,
+                                      size_t len, config_line_t **merged_out, int *code,
+                                      char *err, size_t errlen);
 /* Makes merged the lines in force (taking ownership). */
 void options_adopt_merged_lines(config_line_t *merged);
 

@@ -9,6 +9,7 @@
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
 
+#include <errno.h>
 #include <event2/buffer.h>
 #include <signal.h>
 #include <stdio.h>
@@ -135,6 +136,29 @@ fail:
   return NULL;
 }
 
+/* Installs options made for SETCONF/RESETCONF/LOADCONF (taking both),
+ * answers 250 OK, then sends CONF_CHANGED; or answers code with prefix. */
+static void
+install_and_reply(struct evbuffer *out, or_options_t *fresh, config_line_t *merged,
+                  int code, const char *prefix)
+{
+  char err[1024];
+  /* The old options are freed when the new ones go in: compare first. */
+  struct evbuffer *event = conf_changed_event(get_options(), fresh);
+  if (tor_install_changed_options(fresh, merged, err, sizeof(err)) < 0) {
+    if (event)
+      evbuffer_free(event);
+    control_write_endf(out, code, "%s: %s", prefix, err);
+    return;
+  }
+  control_write_end(out, 250, "OK");
+  if (event) {
+    size_t n = evbuffer_get_length(event);
+    control_event_send_raw(CEV_CONF_CHANGED, (const char *)evbuffer_pullup(event, -1), n);
+    evbuffer_free(event);
+  }
+}
+
 static void
 set_or_reset(control_conn_t *conn, const control_cmd_t *cmd)
 {
@@ -172,26 +196,33 @@ set_or_reset(control_conn_t *conn, const control_cmd_t *cmd)
                        : code == 513 ? "Unacceptable option value" : "Internal error", err);
     return;
   }
-  /* The old options are freed when the new ones go in: compare first. */
-  struct evbuffer *event = conf_changed_event(get_options(), fresh);
-  if (tor_install_changed_options(fresh, merged, err, sizeof(err)) < 0) {
-    if (event)
-      evbuffer_free(event);
-    control_write_endf(out, 513, "Unacceptable option value: %s", err);
-    return;
-  }
-  control_write_end(out, 250, "OK");
-  if (event) {
-    size_t n = evbuffer_get_length(event);
-    control_event_send_raw(CEV_CONF_CHANGED, (const char *)evbuffer_pullup(event, -1), n);
-    evbuffer_free(event);
-  }
+  install_and_reply(out, fresh, merged, 513, "Unacceptable option value");
 }
 
 static void
 cmd_setconf(control_conn_t *conn, const control_cmd_t *cmd)
 {
   set_or_reset(conn, cmd);
+}
+
+/* ---- LOADCONF ---- */
+
+static void
+cmd_loadconf(control_conn_t *conn, const control_cmd_t *cmd)
+{
+  struct evbuffer *out = control_conn_out(conn);
+  char err[1024];
+  int code = 0;
+  config_line_t *merged = NULL;
+  const char *text = cmd->body ? cmd->body : "";
+  or_options_t *fresh = options_from_torrc_text(tor_cmdline(), text, cmd->body_len, &merged,
+                                                &code, err, sizeof(err));
+  if (!fresh) {
+    control_write_endf(out, code, "%s: %s",
+                       code == 553 ? "Transition not allowed" : "Invalid config file", err);
+    return;
+  }
+  install_and_reply(out, fresh, merged, 552, "Invalid config file");
 }
 
 /* ---- SAVECONF ---- */
@@ -222,6 +253,18 @@ cmd_saveconf(control_conn_t *conn, const control_cmd_t *cmd)
   if (all) {
     memcpy(all, header, hlen);
     memcpy(all + hlen, text, tlen + 1);
+    /* As tor: a torrc written by hand is kept as torrc.orig.1 the first
+     * time; one we wrote ourselves is just replaced. */
+    size_t old_len = 0;
+    int missing = 0;
+    char *old = fs_read_file(path, 1 << 20, &old_len, &missing, err, sizeof(err));
+    if (old && strncmp(old, header, 40)) {
+      char orig[4200];
+      snprintf(orig, sizeof(orig), "%s.orig.1", path);
+      if (rename(path, orig) < 0)
+        log_warn(LD_CONFIG, "Couldn't rename %s to %s: %s", path, orig, strerror(errno));
+    }
+    free(old);
     rv = fs_write_file_atomic(path, all, hlen + tlen, 0600, err, sizeof(err));
     free(all);
   }
@@ -359,6 +402,7 @@ control_app_start(struct event_base *base, const or_options_t *options)
   control_register_command("SETCONF", cmd_setconf);
   control_register_command("RESETCONF", cmd_setconf);
   control_register_command("SAVECONF", cmd_saveconf);
+  control_register_command("LOADCONF", cmd_loadconf);
   control_register_command("SIGNAL", cmd_signal);
   control_register_getinfo("config-file", 0, "Current location of the \"torrc\" file.",
                            gi_config);

@@ -1,7 +1,7 @@
 /* The control port as the app layer runs it: starts feature/control with
  * the options' ControlPort, ControlSocket, cookie and password settings,
  * and adds the commands and GETINFO keys that need the options or the
- * process: GETCONF, SETCONF, RESETCONF, SAVECONF (through the one options
+ * process: GETCONF, SETCONF, RESETCONF, LOADCONF, SAVECONF (through the one options
  * table: what can change at run time changes, the rest is refused with
  * 553), SIGNAL (the same actions as Unix signals), and config-file,
  * config-text, config/names, config/defaults, signal/names. An owning

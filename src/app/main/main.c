@@ -294,6 +294,12 @@ reload_configuration(void)
   options_report_inert(options_last_merged_lines());
 }
 
+const tor_cmdline_t *
+tor_cmdline(void)
+{
+  return &cmdline;
+}
+
 int
 tor_install_changed_options(or_options_t *fresh, config_line_t *merged, char *err,
                             size_t errlen)

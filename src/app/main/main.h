@@ -23,6 +23,8 @@ void tor_process_signal(int sig);
 
 /* Installs options made by options_with_changes() (SETCONF), taking both.
  * -1 with the reason in err (nothing changed) if they cannot be applied. */
+/* The command line the daemon was started with. */
+const tor_cmdline_t *tor_cmdline(void);
 /* The torrc in use ("-" for standard input). */
 const char *tor_torrc_path(void);
 /* The options that differ from the defaults, as torrc lines (SAVECONF,
