@@ -322,7 +322,9 @@ def parse_transcript(name):
 
 
 # Placeholders a substitution may put into an expected line: \x01NAME\x01.
-PATTERNS = {"HEX64": "[0-9A-F]{64}", "NUM": "[0-9]+"}
+PATTERNS = {"HEX64": "[0-9A-F]{64}", "NUM": "[0-9]+",
+            # tor's VirtualAddrNetworkIPv4 default, 127.192.0.0/10
+            "VIRT4": r"127\.(19[2-9]|2[0-5][0-9])\.[0-9]+\.[0-9]+"}
 
 
 def short(s, n=300):
@@ -575,6 +577,8 @@ CASES = [
     # onion services
     C("add_onion_bad"),
     C("del_onion_nosuch"),
+    C("mapaddress"),
+    C("mapaddress_virtual", subs=[(r"127\.\d+\.\d+\.\d+=example\.com", P("VIRT4") + "=example.com")]),
     C("events_dormant", drop=r"^650 (CIRC|STATUS_CLIENT) "),
 ]
 
@@ -583,7 +587,6 @@ NOT_REPLAYED = {
 
     "hsfetch": "HSFETCH not implemented",
     "hspost": "HSPOST not implemented",
-    "mapaddress": "MAPADDRESS not implemented",
     "extendcircuit": "EXTENDCIRCUIT with circuits of a live network",
     "add_onion": "ADD_ONION: random keys and publication (tests/integration/test_control.py)",
     "events_": "CIRC/STREAM/ORCONN/... events of a live network",

@@ -218,6 +218,30 @@ class EventTest(unittest.TestCase):
         for e in circs:
             self.assertIsNotNone(e.created)
 
+    def test_mapaddress_and_resolve(self):
+        """MAPADDRESS: a SOCKS request for the mapped address goes where the
+        map says; RESOLVE: a lookup at an exit answered by ADDRMAP (parsed
+        by stem)."""
+        got = queue.Queue()
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            self.assertEqual(c.map_address({"10.11.12.13": "127.0.0.1"}),
+                             {"10.11.12.13": "127.0.0.1"})
+            self.assertIn("10.11.12.13 127.0.0.1 NEVER",
+                          c.get_info("address-mappings/control"))
+            with testnet.HTTPServer(b"mapped\n") as web:
+                body = testnet.retry(lambda: testnet.http_get(
+                    net.socks_port(AUTHED), "10.11.12.13", web.port), timeout=60)
+            self.assertIn(b"mapped", body)
+            virt = c.map_address({"0.0.0.0": "example.com"})
+            self.assertRegex(list(virt)[0], r"^127\.(19[2-9]|2[0-5]\d)\.")
+            c.add_event_listener(got.put, EventType.ADDRMAP)
+            reply = c.msg("RESOLVE localhost")
+            self.assertTrue(reply.is_ok())
+            ev = got.get(timeout=60)
+            self.assertEqual(ev.hostname, "localhost")
+            self.assertIsNotNone(ev.destination or ev.error)
+
     def test_extendcircuit_and_closecircuit(self):
         """stem's new_circuit (EXTENDCIRCUIT 0, then CIRC BUILT), on a path
         of our choosing too, and close_circuit (CLOSED REASON=FINISHED)."""

@@ -1,6 +1,7 @@
 /* SocksPort: see socks_port.h. */
 #include "orconfig.h"
 #include "feature/client/socks_port.h"
+#include "feature/client/addressmap.h"
 #include "feature/client/client.h"
 #include "core/mainloop/listener.h"
 #include "core/or/stream.h"
@@ -361,6 +362,14 @@ handle_request(socks_conn_t *c)
     on_stream_resolved(NULL, v4 ? RESOLVED_TYPE_IPV4 : RESOLVED_TYPE_IPV6, literal,
                        v4 ? 4 : 16, 0, c);
     return;
+  }
+  /* MAPADDRESS: the controller's mapping replaces the address asked for. */
+  const char *mapped = addressmap_lookup(r->address);
+  if (mapped && strlen(mapped) < sizeof(c->parser.req.address)) {
+    log_info(LD_APP, "Address %s is mapped to %s.", safe_str_client(r->address),
+             safe_str_client(mapped));
+    snprintf(c->parser.req.address, sizeof(c->parser.req.address), "%s", mapped);
+    c->parser.req.addr_type = strchr(mapped, ':') ? SOCKS_ADDR_IPV6 : SOCKS_ADDR_HOSTNAME;
   }
   if (is_onion_address(r->address)) {
     log_notice(LD_APP, "Connections to onion services are not supported by this client yet.");

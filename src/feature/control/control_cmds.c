@@ -4,6 +4,7 @@
  * control-spec §3 and tor's texts. */
 #include "orconfig.h"
 #include "feature/control/control.h"
+#include "feature/control/control_addr.h"
 #include "feature/control/control_auth_state.h"
 #include "feature/control/control_events.h"
 #include "feature/control/control_circ.h"
@@ -159,6 +160,7 @@ control_cmds_register(void)
   control_onion_register();
   control_circ_register();
   control_ns_register();
+  control_addr_register();
   control_register_command("GETINFO", cmd_getinfo);
   control_register_command("SETEVENTS", cmd_setevents);
   control_register_command("USEFEATURE", cmd_usefeature);

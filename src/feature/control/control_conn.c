@@ -1,6 +1,7 @@
 /* Control port listeners, connections and dispatch: see control.h. */
 #include "orconfig.h"
 #include "feature/control/control.h"
+#include "feature/control/control_addr.h"
 #include "feature/control/control_auth_state.h"
 #include "feature/control/control_events.h"
 #include "feature/control/control_onion.h"
@@ -558,6 +559,7 @@ control_stop(void)
   }
   control_events_stop();
   control_auth_teardown();
+  control_addr_stop();
   if (running) {
     free((char *)config.cookie_file);
     free((char *)config.port_write_to_file);

@@ -296,13 +296,4 @@ control_getinfo_register(void)
   control_register_getinfo("stream-status", 0, "List of current streams.", gi_empty);
   control_register_getinfo("orconn-status", 0, "A list of current OR connections.",
                            gi_empty);
-  /* MAPADDRESS is not there yet: no mappings of any kind. */
-  control_register_getinfo("address-mappings/all", 0, "Current address mappings.",
-                           gi_empty);
-  control_register_getinfo("address-mappings/cache", 0, "Current cached DNS replies.",
-                           gi_empty);
-  control_register_getinfo("address-mappings/config", 0, "Current address mappings from "
-                           "configuration.", gi_empty);
-  control_register_getinfo("address-mappings/control", 0, "Current address mappings "
-                           "from controller.", gi_empty);
 }
