@@ -186,6 +186,8 @@ class EventTest(unittest.TestCase):
                 body = testnet.retry(lambda: testnet.http_get(
                     net.socks_port(AUTHED), "127.0.0.1", web.port), timeout=60)
             self.assertIn(b"control test", body)
+            self.assertIsInstance(c.get_streams(), list)     # stream-status parses
+            self.assertTrue(c.get_circuits())                 # circuit-status too
             events = []
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:

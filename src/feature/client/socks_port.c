@@ -577,3 +577,25 @@ socks_ports_has_stream(unsigned event_id)
       return 1;
   return 0;
 }
+
+char *
+socks_ports_stream_status(void)
+{
+  size_t cap = 1, len = 0;
+  for (socks_conn_t *c = all_conns; c; c = c->next)
+    cap += strlen(c->target) + 48;
+  char *out = malloc(cap);
+  if (!out)
+    return NULL;
+  out[0] = '\0';
+  for (socks_conn_t *c = all_conns; c; c = c->next) {
+    if (!c->event_id || c->state == SC_CLOSING)
+      continue;
+    const char *status = c->state == SC_OPEN ? "SUCCEEDED"
+                         : c->state == SC_CONNECTING ? "SENTCONNECT" : "NEW";
+    circuit_t *circ = c->stream ? stream_circuit(c->stream) : NULL;
+    len += (size_t)snprintf(out + len, cap - len, "%s%u %s %u %s", len ? "\n" : "",
+                            c->event_id, status, circ ? circuit_log_id(circ) : 0, c->target);
+  }
+  return out;
+}

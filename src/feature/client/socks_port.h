@@ -21,6 +21,9 @@ int socks_ports_addresses(const char **out, int max);
 /* CLOSESTREAM: closes the application connection whose STREAM events carry
  * this id (its stream ends with DONE). 0, or -1 if there is none. */
 int socks_ports_close_stream(unsigned event_id);
+/* GETINFO stream-status: "ID STATUS CIRC TARGET" per application stream
+ * (LF-separated, no final LF); a new string, NULL when out of memory. */
+char *socks_ports_stream_status(void);
 /* Whether a connection with that STREAM id exists. */
 int socks_ports_has_stream(unsigned event_id);
 /* Closes the listeners and every application connection. */

@@ -244,6 +244,14 @@ gi_microdescs(const char *key, char **answer, const char **errmsg)
 }
 
 static int
+gi_streams(const char *key, char **answer, const char **errmsg)
+{
+  (void)key; (void)errmsg;
+  *answer = socks_ports_stream_status();
+  return *answer ? 0 : -1;
+}
+
+static int
 gi_empty(const char *key, char **answer, const char **errmsg)
 {
   (void)key; (void)errmsg;
@@ -293,7 +301,7 @@ control_getinfo_register(void)
   control_register_getinfo("md/id/", 1, "Microdescriptors by ID", gi_microdescs);
   control_register_getinfo("circuit-status", 0, "List of current circuits "
                            "originating here.", control_getinfo_circuit_status);
-  control_register_getinfo("stream-status", 0, "List of current streams.", gi_empty);
+  control_register_getinfo("stream-status", 0, "List of current streams.", gi_streams);
   control_register_getinfo("orconn-status", 0, "A list of current OR connections.",
                            gi_empty);
 }
