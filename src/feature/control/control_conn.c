@@ -29,6 +29,7 @@ struct control_conn_t {
   struct bufferevent *bev;
   unsigned id;
   int closing;              /* flushing, then closing; reads ignored */
+  int free_scheduled;       /* deferred_free_cb will free it */
   int is_owner;
   size_t preauth_bytes;     /* bytes received before authenticating */
   control_auth_state_t auth;
@@ -245,6 +246,20 @@ control_conn_flush_now(control_conn_t *conn)
       break;
 }
 
+/* arg is the connection's id, so a connection freed meanwhile (by
+ * control_stop) is not freed twice. */
+static void
+deferred_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+  unsigned id = (unsigned)(uintptr_t)arg;
+  (void)fd; (void)what;
+  for (control_conn_t *c = all_conns; c; c = c->next)
+    if (c->id == id) {
+      control_conn_free(c);
+      return;
+    }
+}
+
 void
 control_conn_close_after_flush(control_conn_t *conn)
 {
@@ -252,8 +267,16 @@ control_conn_close_after_flush(control_conn_t *conn)
     return;
   conn->closing = 1;
   bufferevent_disable(conn->bev, EV_READ);
-  if (evbuffer_get_length(bufferevent_get_output(conn->bev)) == 0)
-    control_conn_free(conn);
+  if (evbuffer_get_length(bufferevent_get_output(conn->bev)) == 0) {
+    /* Never free here: a handler or an event emitter up the stack may
+     * still hold conn. The next loop turn frees it. */
+    conn->free_scheduled = 1;
+    bufferevent_disable(conn->bev, EV_WRITE);
+    struct timeval now = { 0, 0 };
+    if (event_base_once(bufferevent_get_base(conn->bev), -1, EV_TIMEOUT, deferred_free_cb,
+                        (void *)(uintptr_t)conn->id, &now) < 0)
+      conn->free_scheduled = 0;   /* then the write or event callback frees it */
+  }
 }
 
 void
@@ -409,7 +432,8 @@ static void
 conn_write_cb(struct bufferevent *bev, void *arg)
 {
   control_conn_t *c = arg;
-  if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+  if (c->closing && !c->free_scheduled &&
+      evbuffer_get_length(bufferevent_get_output(bev)) == 0)
     control_conn_free(c);
 }
 
@@ -418,7 +442,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
   control_conn_t *c = arg;
   (void)bev;
-  if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+  if ((what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) && !c->free_scheduled)
     control_conn_free(c);
 }
 
