@@ -373,7 +373,9 @@ process_input(control_conn_t *c)
       control_conn_close_after_flush(c);
       return;
     }
-    size_t max = c->auth.authenticated ? CONTROL_MAX_COMMAND : CONTROL_MAX_PREAUTH_BYTES;
+    /* Before authenticating, everything sent counts against one bound. */
+    size_t max = c->auth.authenticated ? CONTROL_MAX_COMMAND
+                 : CONTROL_MAX_PREAUTH_BYTES - c->preauth_bytes;
     size_t look = len < max + 1 ? len : max + 1;
     const uint8_t *data = evbuffer_pullup(in, (ev_ssize_t)look);
     control_cmd_t cmd;
@@ -414,7 +416,7 @@ process_input(control_conn_t *c)
     }
     evbuffer_drain(in, consumed);
     if (!c->auth.authenticated)
-      c->preauth_bytes += consumed;
+      c->preauth_bytes += consumed < max ? consumed : max;
     dispatch(c, &cmd);
     control_cmd_clear(&cmd);
   }
