@@ -331,6 +331,11 @@ def short(s, n=300):
     return repr(s) if len(s) <= n else repr(s[:n]) + f"... ({len(s)} chars)"
 
 
+def built_with_asan(path):
+    with open(path, "rb") as f:
+        return b"__asan_init" in f.read()
+
+
 def P(name):
     return "\x01" + name + "\x01"
 
@@ -929,7 +934,10 @@ class Robustness(DaemonTest):
         self.assertEqual(busy.cmd("RESETCONF ContactInfo"), ["250 OK"])
         self.assertEqual(busy.cmd("GETINFO version"), [f"250-version={self.version}", "250 OK"])
         grew_mb = (peak - rss0) / 1024
-        self.assertLess(grew_mb, 64, f"RSS grew by {grew_mb:.0f} MB for {generated >> 20} MB of events")
+        # AddressSanitizer keeps freed memory in quarantine (256 MB by
+        # default): under it RSS says nothing about what the daemon holds.
+        bound = 64 if not built_with_asan(TOR) else 1024
+        self.assertLess(grew_mb, bound, f"RSS grew by {grew_mb:.0f} MB for {generated >> 20} MB of events")
         # Now read what `lazy` was sent (discarding it): either the daemon closed it,
         # or it kept its memory low.
         end = time.monotonic() + 10
@@ -938,7 +946,7 @@ class Robustness(DaemonTest):
             lazy.buf = lazy.buf[-4096:]
         if os.environ.get("CONTROL_TEST_VERBOSE"):
             print(f"\n  {generated >> 20} MB of events, RSS {rss0} -> peak {peak} kB, lazy: {lazy.closed}")
-        self.assertTrue(lazy.closed or grew_mb < 16,
+        self.assertTrue(lazy.closed or (grew_mb < 16 and not built_with_asan(TOR)),
                         f"non-reading connection still open after {generated >> 20} MB of events "
                         f"and RSS grew {grew_mb:.0f} MB")
         self.assertTrue(d.alive())

@@ -83,7 +83,8 @@ control_event_send(control_event_t ev, const char *body)
   if (!control_event_wanted(ev))
     return;
   size_t n = strlen(body);
-  char *line = malloc(n + 7);
+  char stack[1024];
+  char *line = n + 7 <= sizeof(stack) ? stack : malloc(n + 7);
   if (!line)
     return;
   memcpy(line, "650 ", 4);
@@ -91,7 +92,8 @@ control_event_send(control_event_t ev, const char *body)
     line[4 + i] = (body[i] == '\r' || body[i] == '\n') ? ' ' : body[i];
   memcpy(line + 4 + n, "\r\n", 3);
   deliver(ev, line, n + 6);
-  free(line);
+  if (line != stack)
+    free(line);
 }
 
 void
