@@ -11,9 +11,11 @@
 
 #include "feature/control/control_hs_cmds.h"
 #include "feature/hs/hs_dirop.h"
+#include "feature/nodelist/nodelist.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define HS0 "5nbqoavi2fetmiwyc7alo3lecsdt6wz3exe4kig5pi4i74m6iicdkiyd"
 #define AUTH0 "D0F25F84F8F18FBEA91FEB11F6EC10CDDB5DB78E"
@@ -29,7 +31,7 @@ static const uint8_t relay0_id[20] = {
 static int
 server(const char *s, uint8_t id[20], char nick[20])
 {
-  return hs_dirop_parse_server(s, strlen(s), id, nick);
+  return control_hs_parse_server(s, strlen(s), id, nick);
 }
 
 UNITTEST(control_hs, parse_server)
@@ -61,14 +63,25 @@ UNITTEST(control_hs, parse_server)
   UT_EQ_INT(server("$" AUTH0 "~bad-nick", id, nick), -1);
   UT_EQ_INT(server("$Z0F25F84F8F18FBEA91FEB11F6EC10CDDB5DB78E", id, nick), -1);
   /* the length is what counts, not a NUL */
-  UT_EQ_INT(hs_dirop_parse_server("$" AUTH0 "~auth0", 41, id, nick), 0);
+  UT_EQ_INT(control_hs_parse_server("$" AUTH0 "~auth0", 41, id, nick), 0);
   UT_EQ_STR(nick, "");
-  UT_EQ_INT(hs_dirop_parse_server(NULL, 0, id, nick), -1);
+  UT_EQ_INT(control_hs_parse_server(NULL, 0, id, nick), -1);
 }
 
 /* A node list holding auth0 and relay0 (sorted by identity). */
 static node_t test_nodes[2];
 static nodelist_t test_nl;
+
+static const nodelist_t *
+nodes(void);
+
+/* The callback the daemon uses, over test_nl. */
+static int
+known(const uint8_t id[20], const char *nick, void *arg)
+{
+  const node_t *n = nodelist_find(arg, id);
+  return n && (!nick[0] || !strcasecmp(nick, n->nickname));
+}
 
 static const nodelist_t *
 nodes(void)
@@ -90,7 +103,7 @@ fetch_err(const char *args)
   static char err[512];
   control_hs_args_t a;
   err[0] = '\0';
-  if (control_hs_parse_args(args, strlen(args), 0, nodes(), &a, err, sizeof(err)) == 0)
+  if (control_hs_parse_args(args, strlen(args), 0, known, (void *)nodes(), &a, err, sizeof(err)) == 0)
     return "ok";
   return err;
 }
@@ -101,7 +114,7 @@ post_err(const char *args)
   static char err[512];
   control_hs_args_t a;
   err[0] = '\0';
-  if (control_hs_parse_args(args, strlen(args), 1, nodes(), &a, err, sizeof(err)) == 0)
+  if (control_hs_parse_args(args, strlen(args), 1, known, (void *)nodes(), &a, err, sizeof(err)) == 0)
     return "ok";
   return err;
 }
@@ -134,6 +147,10 @@ UNITTEST(control_hs, hsfetch_errors_as_real_tor)
   UT_EQ_STR(fetch_err(HS0 " SERVER=$" AUTH0 "~relay0"),
             "552 Server \"$" AUTH0 "~relay0\" not found");
   UT_EQ_STR(fetch_err(HS0 " SERVER=" AUTH0 " SERVER=nosuch"), "552 Server \"nosuch\" not found");
+  /* a quoted address with a NUL inside is no address */
+  UT_EQ_STR(fetch_err("\"" HS0 "\\0x\""), "513 Invalid argument \"" HS0 "\"");
+  /* '=' makes it a keyword for our parser; tor takes it as the address */
+  UT_EQ_STR(fetch_err("SERVER=x"), "513 Invalid argument \"SERVER=x\"");
 }
 
 UNITTEST(control_hs, hsfetch_ok)
@@ -141,16 +158,16 @@ UNITTEST(control_hs, hsfetch_ok)
   control_hs_args_t a;
   char err[256];
   const char *line = HS0 " SERVER=$" AUTH0 "~auth0 server=" RELAY0;
-  UT_EQ_INT(control_hs_parse_args(line, strlen(line), 0, nodes(), &a, err, sizeof(err)), 0);
+  UT_EQ_INT(control_hs_parse_args(line, strlen(line), 0, known, (void *)nodes(), &a, err, sizeof(err)), 0);
   UT_EQ_STR(a.addr, HS0);
   UT_EQ_INT(a.n_servers, 2);
   UT_ASSERT(!memcmp(a.servers[0], auth0_id, 20));
   UT_ASSERT(!memcmp(a.servers[1], relay0_id, 20));
-  UT_EQ_INT(control_hs_parse_args(HS0, strlen(HS0), 0, nodes(), &a, err, sizeof(err)), 0);
+  UT_EQ_INT(control_hs_parse_args(HS0, strlen(HS0), 0, known, (void *)nodes(), &a, err, sizeof(err)), 0);
   UT_EQ_INT(a.n_servers, 0);
   /* with no node list, no server is known */
   line = HS0 " SERVER=" AUTH0;
-  UT_EQ_INT(control_hs_parse_args(line, strlen(line), 0, NULL, &a, err, sizeof(err)), -1);
+  UT_EQ_INT(control_hs_parse_args(line, strlen(line), 0, NULL, NULL, &a, err, sizeof(err)), -1);
   UT_EQ_STR(err, "552 Server \"" AUTH0 "\" not found");
 }
 
@@ -169,12 +186,12 @@ UNITTEST(control_hs, hspost_args)
   control_hs_args_t a;
   char err[256];
   const char *line = "SERVER=" AUTH0 " HSADDRESS=" HS0 " SERVER=$" RELAY0 "~relay0";
-  UT_EQ_INT(control_hs_parse_args(line, strlen(line), 1, nodes(), &a, err, sizeof(err)), 0);
+  UT_EQ_INT(control_hs_parse_args(line, strlen(line), 1, known, (void *)nodes(), &a, err, sizeof(err)), 0);
   UT_EQ_STR(a.addr, HS0);
   UT_EQ_INT(a.n_servers, 2);
   UT_ASSERT(!memcmp(a.servers[0], auth0_id, 20));
   UT_ASSERT(!memcmp(a.servers[1], relay0_id, 20));
-  UT_EQ_INT(control_hs_parse_args("", 0, 1, nodes(), &a, err, sizeof(err)), 0);
+  UT_EQ_INT(control_hs_parse_args("", 0, 1, known, (void *)nodes(), &a, err, sizeof(err)), 0);
   UT_EQ_STR(a.addr, "");
 }
 

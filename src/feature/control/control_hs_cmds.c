@@ -6,7 +6,6 @@
 #include "feature/dirclient/dirstate.h"
 #include "feature/hs/hs_descriptor.h"
 #include "feature/hs/hs_dirop.h"
-#include "lib/crypt/onion_address.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,103 +13,14 @@
 #include <strings.h>
 #include <time.h>
 
-/* A 56-character v3 address (no ".onion"), as tor's hs_address_is_valid. */
+/* Servers are relays of the client's consensus. */
 static int
-valid_v3_address(const char *s, size_t len)
-{
-  uint8_t pk[32];
-  return len == ONION_ADDRESS_LEN && !memchr(s, '.', len) &&
-         onion_address_decode(pk, s, len, NULL) == 0;
-}
-
-static int
-find_server(const nodelist_t *nl, const char *spec, uint8_t id[20])
-{
-  char nick[20];
-  if (hs_dirop_parse_server(spec, strlen(spec), id, nick) < 0 || !nl)
-    return -1;
-  const node_t *node = nodelist_find(nl, id);
-  if (!node || (nick[0] && strcasecmp(nick, node->nickname)))
-    return -1;
-  return 0;
-}
-
-int
-control_hs_parse_args(const char *args, size_t len, int is_post, const nodelist_t *nl,
-                      control_hs_args_t *out, char *err, size_t errlen)
-{
-  const char *cmd = is_post ? "HSPOST" : "HSFETCH";
-  const char *perr = NULL;
-  int rv = -1;
-  memset(out, 0, sizeof(*out));
-  control_args_t *a = control_args_parse(args, len, CONTROL_ARGS_KV, &perr);
-  if (!a) {
-    snprintf(err, errlen, "512 Bad arguments to %s: Cannot parse keyword argument(s)", cmd);
-    return -1;
-  }
-  int first_kw = is_post ? 0 : 1;
-  /* Syntax first (tor's argument parser runs before the handler). */
-  if (!is_post && a->n < 1) {
-    snprintf(err, errlen, "512 Bad arguments to %s: Need at least 1 argument(s)", cmd);
-    goto done;
-  }
-  for (int i = first_kw; i < a->n; i++) {
-    const control_arg_t *arg = &a->args[i];
-    if (!arg->key) {
-      snprintf(err, errlen, "512 Bad arguments to %s: Cannot parse keyword argument(s)", cmd);
-      goto done;
-    }
-    if (strcasecmp(arg->key, "SERVER") && (!is_post || strcasecmp(arg->key, "HSADDRESS"))) {
-      char *q = control_quote(arg->key, strlen(arg->key));
-      snprintf(err, errlen, "512 Bad arguments to %s: Unrecognized keyword argument %s", cmd,
-               q ? q : "\"\"");
-      free(q);
-      goto done;
-    }
-  }
-  if (!is_post) {
-    /* The address is positional even if it holds '=' (rejoin the split). */
-    char first[256];
-    const control_arg_t *arg = &a->args[0];
-    if (arg->key)
-      snprintf(first, sizeof(first), "%s=%s", arg->key, arg->value);
-    else
-      snprintf(first, sizeof(first), "%s", arg->value);
-    if (!valid_v3_address(first, strlen(first))) {
-      snprintf(err, errlen, "513 Invalid argument \"%s\"", first);
-      goto done;
-    }
-    memcpy(out->addr, first, ONION_ADDRESS_LEN + 1);
-  }
-  for (int i = first_kw; i < a->n; i++) {
-    const control_arg_t *arg = &a->args[i];
-    if (!strcasecmp(arg->key, "SERVER")) {
-      uint8_t id[20];
-      if (find_server(nl, arg->value, id) < 0) {
-        snprintf(err, errlen, "552 Server \"%s\" not found", arg->value);
-        goto done;
-      }
-      if (out->n_servers < CONTROL_HS_MAX_SERVERS)
-        memcpy(out->servers[out->n_servers++], id, 20);
-    } else {
-      if (!valid_v3_address(arg->value, arg->value_len)) {
-        snprintf(err, errlen, "512 Malformed onion address");
-        goto done;
-      }
-      memcpy(out->addr, arg->value, ONION_ADDRESS_LEN + 1);
-    }
-  }
-  rv = 0;
- done:
-  control_args_free(a);
-  return rv;
-}
-
-static const nodelist_t *
-client_nodes(void)
+server_known(const uint8_t rsa_id[20], const char *nick, void *arg)
 {
   const dirstate_t *ds = client_dirstate();
-  return ds ? ds->nodes : NULL;
+  (void)arg;
+  const node_t *node = ds && ds->nodes ? nodelist_find(ds->nodes, rsa_id) : NULL;
+  return node && (!nick[0] || !strcasecmp(nick, node->nickname));
 }
 
 static void
@@ -119,7 +29,7 @@ cmd_hsfetch(control_conn_t *conn, const control_cmd_t *cmd)
   struct evbuffer *out = control_conn_out(conn);
   control_hs_args_t a;
   char err[512];
-  if (control_hs_parse_args(cmd->args, cmd->args_len, 0, client_nodes(), &a, err,
+  if (control_hs_parse_args(cmd->args, cmd->args_len, 0, server_known, NULL, &a, err,
                             sizeof(err)) < 0) {
     control_write_end(out, atoi(err), err + 4);
     return;
@@ -135,7 +45,7 @@ cmd_hspost(control_conn_t *conn, const control_cmd_t *cmd)
   struct evbuffer *out = control_conn_out(conn);
   control_hs_args_t a;
   char err[512];
-  if (control_hs_parse_args(cmd->args, cmd->args_len, 1, client_nodes(), &a, err,
+  if (control_hs_parse_args(cmd->args, cmd->args_len, 1, server_known, NULL, &a, err,
                             sizeof(err)) < 0) {
     control_write_end(out, atoi(err), err + 4);
     return;
@@ -165,7 +75,7 @@ gi_hs_client_desc(const char *key, char **answer, const char **errmsg)
   if (strncmp(key, prefix, sizeof(prefix) - 1))
     return 0;
   const char *addr = key + sizeof(prefix) - 1;
-  if (!valid_v3_address(addr, strlen(addr))) {
+  if (!control_hs_valid_address(addr, strlen(addr))) {
     *errmsg = "Invalid address";
     return -1;
   }

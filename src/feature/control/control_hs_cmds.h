@@ -16,15 +16,14 @@
  *     body, else the upload goes ahead with address UNKNOWN in events).
  *   GETINFO hs/client/desc/id/<addr>: the last descriptor HSFETCH got for
  *     addr; 551 Invalid address / 551 Not found in cache.
- * The argument checks are pure functions (control_hs_parse_*), unit
- * tested. */
+ * The argument checks are pure functions (control_hs_parse_*, in
+ * control_hs_args.c: no network, no allocation kept), unit tested and a
+ * fuzz target (tests/fuzz/fuzz_control_hs.c). */
 #ifndef TOR_FEATURE_CONTROL_CONTROL_HS_CMDS_H
 #define TOR_FEATURE_CONTROL_CONTROL_HS_CMDS_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include "feature/nodelist/nodelist.h"
 
 #define CONTROL_HS_MAX_SERVERS 32
 
@@ -35,12 +34,33 @@ typedef struct control_hs_args_t {
   int n_servers;
 } control_hs_args_t;
 
+/* Whether the relay with this RSA identity is known (and, when nick is
+ * not "", has that nickname, case-insensitively): 1 or 0. */
+typedef int (*control_hs_server_known_fn)(const uint8_t rsa_id[20], const char *nick,
+                                          void *arg);
+
 /* Parses HSFETCH's (is_post 0) or HSPOST's (is_post 1) argument line
- * args[0..len) into out, looking servers up in nl (may be NULL: none is
- * found). Returns 0, or -1 with the complete reply line in
- * err[0..errlen) ("513 Invalid argument \"x\"", without CR LF). */
-int control_hs_parse_args(const char *args, size_t len, int is_post, const nodelist_t *nl,
+ * args[0..len) into out, asking known(id, nick, arg) about each server
+ * (known may be NULL: no server is known). Returns 0, or -1 with the
+ * complete reply line in err[0..errlen) ("513 Invalid argument \"x\"",
+ * without CR LF). Checks as tor: syntax first (positional and keyword
+ * counts, allowed keywords), then the address, then the keywords in
+ * order. */
+int control_hs_parse_args(const char *args, size_t len, int is_post,
+                          control_hs_server_known_fn known, void *arg,
                           control_hs_args_t *out, char *err, size_t errlen);
+
+/* Parses a server as tor reads SERVER= arguments (a LongName,
+ * control-spec 2.4): an optional "$", 40 hex digits, then optionally "~"
+ * and a nickname (1 to 19 letters and digits) that the relay must have,
+ * into its RSA identity and nick ("" when none). "=nick" names a Named
+ * relay, which no longer exist: -1, as tor. A bare nickname is not
+ * accepted (tor neither). Returns 0, or -1. */
+int control_hs_parse_server(const char *s, size_t len, uint8_t rsa_id[20], char nick[20]);
+
+/* A 56-character v3 onion address (no ".onion"), checksum and key checked,
+ * as tor's hs_address_is_valid. 1 or 0. */
+int control_hs_valid_address(const char *s, size_t len);
 
 /* Registers HSFETCH, HSPOST and GETINFO hs/client/desc/id/. */
 void control_hs_register(void);

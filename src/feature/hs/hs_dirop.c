@@ -17,7 +17,6 @@
 #include "lib/encoding/base64.h"
 #include "lib/log/log.h"
 
-#include <ctype.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,36 +71,6 @@ static struct {
   cache_entry_t cache[HS_DIROP_CACHE_MAX];
   uint64_t stamp;
 } g;
-
-/* ---- parsing ---- */
-
-int
-hs_dirop_parse_server(const char *s, size_t len, uint8_t rsa_id[20], char nick[20])
-{
-  nick[0] = '\0';
-  if (!s)
-    return -1;
-  if (len > 0 && s[0] == '$') {
-    s++;
-    len--;
-  }
-  if (len < 40 || base16_decode(rsa_id, 20, s, 40) != 20)
-    return -1;
-  if (len == 40)
-    return 0;
-  if (s[40] != '~')
-    return -1;   /* "=nick" (Named) or trailing junk */
-  size_t n = len - 41;
-  if (n < 1 || n > 19)
-    return -1;
-  for (size_t i = 0; i < n; i++) {
-    if (!isalnum((unsigned char)s[41 + i]))
-      return -1;
-    nick[i] = s[41 + i];
-  }
-  nick[n] = '\0';
-  return 0;
-}
 
 /* ---- cache ---- */
 

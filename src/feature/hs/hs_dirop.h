@@ -63,12 +63,4 @@ int hs_dirop_post(const char *desc, size_t len, const uint8_t blinded_pk[32],
  * cache: copy it), or NULL. */
 const char *hs_dirop_cached(const char *addr);
 
-/* Parses a server as tor reads SERVER= arguments (a LongName,
- * control-spec 2.4): an optional "$", 40 hex digits, then optionally "~"
- * and a nickname (1 to 19 letters and digits) that the relay must have,
- * into its RSA identity and nick ("" when none). "=nick" names a Named
- * relay, which no longer exist: -1, as tor. A bare nickname is not
- * accepted (tor neither). Returns 0, or -1. */
-int hs_dirop_parse_server(const char *s, size_t len, uint8_t rsa_id[20], char nick[20]);
-
 #endif
