@@ -12,6 +12,7 @@
 #include "feature/client/client.h"
 #include "feature/client/socks_port.h"
 #include "feature/hs/hs_config.h"
+#include "feature/hs/hs_dirop.h"
 #include "feature/hs/hs_service.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
@@ -501,6 +502,7 @@ start_onion_services(const or_options_t *options)
     log_err(LD_CONFIG, "%s", err);
     return -1;
   }
+  hs_dirop_set_testing_network(options->TestingTorNetwork);
   return hs_services_start(mainloop_get_base(), configs, n, options->TestingTorNetwork);
 }
 
@@ -558,6 +560,7 @@ run_tor(void)
   status = mainloop_run() == 0 ? 0 : 1;
 done:
   control_stop();
+  hs_dirop_stop();
   hs_services_stop();
   stop_client();
   free_events();
