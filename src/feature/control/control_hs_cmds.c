@@ -97,7 +97,8 @@ control_hs_register(void)
 {
   control_register_command("HSFETCH", cmd_hsfetch);
   control_register_command("HSPOST", cmd_hspost);
-  control_register_getinfo("hs/client/desc/id/", 1,
-                           "The cached v3 descriptor of an onion address (HSFETCH).",
+  /* tor lists the family without its last '/' (hs/client/desc/id*). */
+  control_register_getinfo("hs/client/desc/id", 1,
+                           "Hidden Service descriptor in client's cache by onion.",
                            gi_hs_client_desc);
 }
