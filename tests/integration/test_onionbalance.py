@@ -16,7 +16,7 @@ import testnet
 net = None
 FRONT = "obfront"
 INSTANCE = "obinst0"
-OB = "/usr/bin/onionbalance"
+OB = "/usr/sbin/onionbalance"
 
 
 def setUpModule():
