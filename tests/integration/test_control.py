@@ -180,7 +180,8 @@ class EventTest(unittest.TestCase):
         got = queue.Queue()
         with tcp(AUTHED) as c:
             c.authenticate()
-            c.add_event_listener(got.put, EventType.CIRC, EventType.STREAM, EventType.BW)
+            c.add_event_listener(got.put, EventType.CIRC, EventType.STREAM, EventType.BW,
+                                 EventType.STREAM_BW)
             c.signal(stem.Signal.NEWNYM)       # the fetch below takes a new circuit
             with testnet.HTTPServer(b"control test\n" * 1000) as web:
                 body = testnet.retry(lambda: testnet.http_get(
@@ -219,6 +220,23 @@ class EventTest(unittest.TestCase):
         self.assertEqual(built[0].purpose, "GENERAL")
         for e in circs:
             self.assertIsNotNone(e.created)
+        # STREAM_BW: what the stream carried, per second, adds up.
+        sbw = [e for e in events if isinstance(e, stem.response.events.StreamBwEvent)
+               and e.id == ok.id]
+        self.assertGreaterEqual(sum(e.read for e in sbw), len(body))
+        self.assertGreater(sum(e.written for e in sbw), 0)
+
+    def test_newconsensus(self):
+        """NEWCONSENSUS (each consensus of the 20 s voting interval): the
+        relays' status entries, parsed by stem, match GETINFO ns/all."""
+        got = queue.Queue()
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            c.add_event_listener(got.put, EventType.NEWCONSENSUS)
+            ev = got.get(timeout=90)
+            fps = sorted(r.fingerprint for r in ev.desc)
+            self.assertTrue(fps)
+            self.assertEqual(fps, sorted(r.fingerprint for r in c.get_network_statuses()))
 
     def test_mapaddress_and_resolve(self):
         """MAPADDRESS: a SOCKS request for the mapped address goes where the
@@ -362,7 +380,9 @@ class NyxTest(unittest.TestCase):
                 time.sleep(1)
                 screen = subprocess.run(["tmux", "capture-pane", "-t", session, "-p"],
                                         capture_output=True, text=True, timeout=10).stdout
-                if "Bandwidth" in screen and "Download" in screen and "0.4.8.0-bulk" in screen:
+                # The titles gain "(rate, avg ...)" once the first BW
+                # events have arrived.
+                if "Download (" in screen and "Upload (" in screen and "0.4.8.0-bulk" in screen:
                     break
             self.assertIn("0.4.8.0-bulk", screen)
             self.assertIn("Download (", screen)

@@ -110,8 +110,9 @@ class OnionBalanceTest(unittest.TestCase):
                     os.killpg(ob.pid, signal.SIGKILL)
                     ob.wait()
             log.close()
-            net.remove_node(FRONT)
-            net.remove_node(INSTANCE)
+            # Leave the shared network as we found it.
+            net.forget_node(FRONT)
+            net.forget_node(INSTANCE)
 
 
 if __name__ == "__main__":

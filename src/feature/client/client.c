@@ -121,6 +121,7 @@ on_circ_built(circuit_t *circ, void *arg)
     bootstrap_note_phase(BOOTSTRAP_DONE);
     client.bootstrapped = 1;
     control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CIRCUIT_ESTABLISHED");
+    control_event_build_timeout_set(CIRCUIT_BUILD_TIMEOUT * 1000, 1);
   }
   if (slot->is_dir)
     client_dir_step();
@@ -501,6 +502,7 @@ on_certs(int ok, int status, const uint8_t *body, size_t len, void *arg)
     dirstate_consensus_result_t r = dirstate_retry_pending(&client.dir, time(NULL));
     if (r == DIRSTATE_CONSENSUS_ACCEPTED && check_required_protocols() == 0) {
       control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CONSENSUS_ARRIVED");
+      control_event_new_consensus(client.dir.consensus);
       nodes_changed();
     }
   }
@@ -524,6 +526,7 @@ on_consensus(int ok, int status, const uint8_t *body, size_t len, void *arg)
       return;
     /* A newly downloaded consensus (onionbalance refetches on this). */
     control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CONSENSUS_ARRIVED");
+    control_event_new_consensus(client.dir.consensus);
     nodes_changed();
   } else if (r == DIRSTATE_CONSENSUS_REJECTED) {
     schedule_dir_step(DIR_RETRY_DELAY);

@@ -52,6 +52,7 @@ typedef struct socks_conn_t {
   char client_addr[64];
   uint16_t client_port;
   unsigned event_id;  /* STREAM events' id; 0 until announced */
+  uint64_t bw_written, bw_read; /* since the last STREAM_BW report */
   int closed_announced;
   char target[SOCKS_MAX_HOSTNAME_LEN + 8];
   int attempts;     /* circuits tried for this request */
@@ -81,6 +82,8 @@ socks_conn_free(socks_conn_t *c)
   if (c->next)
     c->next->prev = c->prev;
   client_cancel_circuit_request(c);
+  if (c->event_id && (c->bw_written || c->bw_read))
+    control_event_stream_bw(c->event_id, c->bw_written, c->bw_read);
   if (c->event_id && !c->closed_announced)
     stream_event(c, "CLOSED", c->stream ? stream_circuit(c->stream) : NULL, "REASON=DONE");
   if (c->stream)
@@ -137,6 +140,7 @@ pump_app_to_stream(socks_conn_t *c)
     long taken = stream_send(c->stream, data, n);
     if (taken <= 0)
       break;
+    c->bw_written += (uint64_t)taken;
     evbuffer_drain(in, (size_t)taken);
     avail -= (size_t)taken;
   }
@@ -163,6 +167,7 @@ static void
 on_stream_data(stream_t *s, const uint8_t *data, size_t len, void *arg)
 {
   socks_conn_t *c = arg;
+  c->bw_read += len;
   bufferevent_write(c->bev, data, len);
   if (evbuffer_get_length(bufferevent_get_output(c->bev)) > APP_OUTBUF_HIGH)
     stream_set_consumer_blocked(s, 1);
@@ -598,4 +603,14 @@ socks_ports_stream_status(void)
                             c->event_id, status, circ ? circuit_log_id(circ) : 0, c->target);
   }
   return out;
+}
+
+void
+socks_ports_report_stream_bw(socks_stream_bw_fn fn, void *arg)
+{
+  for (socks_conn_t *c = all_conns; c; c = c->next) {
+    if (c->event_id && (c->bw_written || c->bw_read))
+      fn(c->event_id, c->bw_written, c->bw_read, arg);
+    c->bw_written = c->bw_read = 0;
+  }
 }

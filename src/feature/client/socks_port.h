@@ -8,6 +8,8 @@
 #ifndef TOR_FEATURE_CLIENT_SOCKS_PORT_H
 #define TOR_FEATURE_CLIENT_SOCKS_PORT_H
 
+#include <stdint.h>
+
 #include "lib/conf/confline.h"
 
 struct event_base;
@@ -24,6 +26,11 @@ int socks_ports_close_stream(unsigned event_id);
 /* GETINFO stream-status: "ID STATUS CIRC TARGET" per application stream
  * (LF-separated, no final LF); a new string, NULL when out of memory. */
 char *socks_ports_stream_status(void);
+/* STREAM_BW: calls fn for every stream that moved bytes since the last
+ * call (written: from the application into the stream; read: from the
+ * stream to the application), and starts counting again. */
+typedef void (*socks_stream_bw_fn)(unsigned id, uint64_t written, uint64_t read, void *arg);
+void socks_ports_report_stream_bw(socks_stream_bw_fn fn, void *arg);
 /* Whether a connection with that STREAM id exists. */
 int socks_ports_has_stream(unsigned event_id);
 /* Closes the listeners and every application connection. */

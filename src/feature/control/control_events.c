@@ -4,6 +4,7 @@
 #include "feature/control/control.h"
 #include "core/mainloop/bootstrap.h"
 #include "core/or/channel_tls.h"
+#include "feature/client/socks_port.h"
 #include "lib/log/log.h"
 
 #include <event2/buffer.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/time.h>
+#include <time.h>
 
 uint64_t control_events_wanted_;
 
@@ -168,6 +171,16 @@ control_event_bootstrap(int percent, const char *tag, const char *summary)
 }
 
 void
+control_event_build_timeout_set(int timeout_ms, int total_times)
+{
+  /* Our timeout is fixed, not learned: no Pareto fit, nothing timed out. */
+  control_event_sendf(CEV_BUILDTIMEOUT_SET, "BUILDTIMEOUT_SET COMPUTED TOTAL_TIMES=%d "
+                      "TIMEOUT_MS=%d XM=0 ALPHA=0.000000 CUTOFF_QUANTILE=0.800000 "
+                      "TIMEOUT_RATE=0.000000 CLOSE_MS=%d CLOSE_RATE=0.000000", total_times,
+                      timeout_ms, timeout_ms);
+}
+
+void
 control_event_status(control_event_t ev, const char *severity, const char *action_args)
 {
   control_event_sendf(ev, "%s %s %s", control_event_name(ev), severity, action_args);
@@ -196,6 +209,30 @@ control_events_update(void)
 static struct event *bw_timer;
 static uint64_t last_read, last_written;
 
+void
+control_event_stream_bw(unsigned id, uint64_t written, uint64_t read)
+{
+  if (!control_event_wanted(CEV_STREAM_BW))
+    return;
+  char when[40];
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  struct tm tm;
+  time_t t = tv.tv_sec;
+  gmtime_r(&t, &tm);
+  snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%06ld", tm.tm_year + 1900,
+           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
+  control_event_sendf(CEV_STREAM_BW, "STREAM_BW %u %llu %llu %s", id,
+                      (unsigned long long)written, (unsigned long long)read, when);
+}
+
+static void
+stream_bw(unsigned id, uint64_t written, uint64_t read, void *arg)
+{
+  (void)arg;
+  control_event_stream_bw(id, written, read);
+}
+
 static void
 bw_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -207,6 +244,9 @@ bw_cb(evutil_socket_t fd, short what, void *arg)
                         (unsigned long long)(w - last_written));
   last_read = r;
   last_written = w;
+  /* Per-stream counts are reset every second whether or not anybody
+   * listens, so a new listener sees this second only. */
+  socks_ports_report_stream_bw(stream_bw, NULL);
 }
 
 void

@@ -75,6 +75,17 @@ void control_circuit_observer(const circuit_t *circ, circuit_event_t ev,
                               circuit_close_reason_t reason);
 int control_getinfo_circuit_status(const char *key, char **answer, const char **errmsg);
 
+/* STREAM_BW for one stream (the BW timer's, and a closing stream's last
+ * counts). */
+void control_event_stream_bw(unsigned id, uint64_t written, uint64_t read);
+/* NEWCONSENSUS: the router status entries of a newly accepted consensus
+ * (control_ns.c formats them as GETINFO ns/all). */
+struct consensus_t;
+void control_event_new_consensus(const struct consensus_t *c);
+/* BUILDTIMEOUT_SET COMPUTED with our fixed build timeout (ms), once the
+ * client has built its first circuit. */
+void control_event_build_timeout_set(int timeout_ms, int total_times);
+
 /* STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=N TAG=t SUMMARY="s". */
 void control_event_bootstrap(int percent, const char *tag, const char *summary);
 /* STATUS_CLIENT/STATUS_GENERAL: "<severity> <action> [args]". */

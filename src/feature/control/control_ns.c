@@ -8,6 +8,7 @@
 #include "orconfig.h"
 #include "feature/control/control_ns.h"
 #include "feature/control/control.h"
+#include "feature/control/control_events.h"
 #include "feature/client/client.h"
 #include "feature/dirclient/dirstate.h"
 #include "lib/encoding/base16.h"
@@ -106,6 +107,22 @@ gi_ns(const char *key, char **answer, const char **errmsg)
   *answer = evbuffer_to_string(b);
   evbuffer_free(b);
   return 0;
+}
+
+void
+control_event_new_consensus(const consensus_t *c)
+{
+  if (!control_event_wanted(CEV_NEWCONSENSUS) || !c)
+    return;
+  struct evbuffer *b = evbuffer_new();
+  if (!b)
+    return;
+  for (size_t i = 0; i < c->n_routers; i++)
+    control_ns_format_entry(b, &c->routers[i]);
+  size_t len = evbuffer_get_length(b);
+  const char *text = (const char *)evbuffer_pullup(b, -1);
+  control_event_send_data(CEV_NEWCONSENSUS, "NEWCONSENSUS", text ? text : "", text ? len : 0);
+  evbuffer_free(b);
 }
 
 void
