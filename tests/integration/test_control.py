@@ -181,7 +181,7 @@ class EventTest(unittest.TestCase):
         with tcp(AUTHED) as c:
             c.authenticate()
             c.add_event_listener(got.put, EventType.CIRC, EventType.STREAM, EventType.BW,
-                                 EventType.STREAM_BW)
+                                 EventType.STREAM_BW, EventType.CIRC_BW, EventType.CONN_BW)
             c.signal(stem.Signal.NEWNYM)       # the fetch below takes a new circuit
             with testnet.HTTPServer(b"control test\n" * 1000) as web:
                 body = testnet.retry(lambda: testnet.http_get(
@@ -225,6 +225,70 @@ class EventTest(unittest.TestCase):
                and e.id == ok.id]
         self.assertGreaterEqual(sum(e.read for e in sbw), len(body))
         self.assertGreater(sum(e.written for e in sbw), 0)
+        # CIRC_BW in tor's units: 509 bytes per cell, of which 498 are
+        # delivered body plus relay overhead; the body came on this circuit.
+        cbw = [e for e in events if isinstance(e, stem.response.events.CircuitBandwidthEvent)
+               and e.id == ok.circ_id]
+        self.assertTrue(cbw, "no CIRC_BW for circuit %s" % ok.circ_id)
+        for e in cbw:
+            self.assertEqual(e.read % 509, 0)
+            self.assertEqual(e.delivered_read + e.overhead_read, e.read // 509 * 498)
+            self.assertEqual(e.delivered_written + e.overhead_written, e.written // 509 * 498)
+            self.assertIsNotNone(e.time)
+        self.assertGreaterEqual(sum(e.delivered_read for e in cbw), len(body))
+        conn = [e for e in events
+                if isinstance(e, stem.response.events.ConnectionBandwidthEvent)]
+        self.assertTrue(conn)
+        self.assertTrue(all(e.conn_type == "OR" for e in conn))
+        self.assertGreaterEqual(sum(e.read for e in conn), len(body))
+
+    def test_orconn_and_circ_minor(self):
+        """EXTENDCIRCUIT through a relay we have no connection to: ORCONN
+        LAUNCHED then CONNECTED with one ID (as real tor's capture), the
+        relay in orconn-status; SETCIRCUITPURPOSE gives CIRC_MINOR
+        PURPOSE_CHANGED with OLD_PURPOSE; network-liveness is up."""
+        got = queue.Queue()
+        with tcp(AUTHED) as c:
+            c.authenticate(password=PASSWORD)
+            self.assertEqual(c.get_info("network-liveness"), "up")
+            status = c.get_info("orconn-status").splitlines()
+            self.assertTrue(status)
+            for line in status:
+                self.assertRegex(line, r"^\$[0-9A-F]{40}(~\w+)? (CONNECTED|LAUNCHED)$")
+            connected = {l[1:41] for l in status}
+            relays = [r.fingerprint for r in c.get_network_statuses()]
+            fresh = [fp for fp in relays if fp not in connected]
+            self.assertTrue(fresh, "already connected to every relay: %s" % status)
+            c.add_event_listener(got.put, EventType.ORCONN, EventType.CIRC_MINOR,
+                                 EventType.NETWORK_LIVENESS)
+            others = [fp for fp in relays if fp != fresh[0]][:2]
+            cid = c.new_circuit(["$" + fp for fp in [fresh[0]] + others], await_build=True,
+                                timeout=60)
+            c.repurpose_circuit(cid, "controller")
+            events = []
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    events.append(got.get(timeout=1))
+                except queue.Empty:
+                    pass
+                if any(isinstance(e, stem.response.events.CircMinorEvent) for e in events):
+                    break
+            orc = [e for e in events if isinstance(e, stem.response.events.ORConnEvent)
+                   and e.endpoint_fingerprint == fresh[0]]
+            self.assertEqual([e.status for e in orc][:2], ["LAUNCHED", "CONNECTED"],
+                             [str(e) for e in events])
+            self.assertEqual(orc[0].id, orc[1].id)
+            self.assertTrue(orc[0].endpoint_nickname)
+            self.assertIn("$%s~%s CONNECTED" % (fresh[0], orc[0].endpoint_nickname),
+                          c.get_info("orconn-status").splitlines())
+            minor = [e for e in events if isinstance(e, stem.response.events.CircMinorEvent)]
+            self.assertEqual(minor[0].id, cid)
+            self.assertEqual(minor[0].event, "PURPOSE_CHANGED")
+            self.assertEqual(minor[0].purpose, "CONTROLLER")
+            self.assertEqual(minor[0].old_purpose, "GENERAL")
+            self.assertEqual(len(minor[0].path), 3)
+            c.close_circuit(cid)
 
     def test_newconsensus(self):
         """NEWCONSENSUS (each consensus of the 20 s voting interval): the
@@ -308,6 +372,17 @@ class EventTest(unittest.TestCase):
                     pass
                 if sum(e.action == "UPLOADED" for e in events) >= 2:
                     break
+            # What was uploaded, as GETINFO hs/service/desc/id/ gives it:
+            # stem parses it and decrypts it with the address.
+            with open(os.path.join(net.datadir(HS), "hs", "hostname")) as f:
+                onion = f.read().strip()[:-len(".onion")]
+            text = c.get_info("hs/service/desc/id/" + onion)
+            import stem.descriptor.hidden_service as hsd
+            desc = hsd.HiddenServiceDescriptorV3(text.encode(), validate=True)
+            inner = desc.decrypt(onion)
+            self.assertTrue(inner.introduction_points)
+            with self.assertRaises(stem.OperationFailed):    # 551 Invalid address
+                c.get_info("hs/service/desc/id/" + "a" * 56)
         finally:
             c.close()
         actions = [e.action for e in events]

@@ -219,7 +219,7 @@ main(int argc, char **argv)
   if (mainloop_init() < 0)
     return 1;
   const circuit_handlers_t handlers = { on_built, on_relay, on_writable, on_closed };
-  if (!circuit_launch(mainloop_get_base(), hops, opt_hops, &handlers, NULL)) {
+  if (!circuit_launch(mainloop_get_base(), hops, opt_hops, &handlers, NULL, NULL)) {
     fprintf(stderr, "circprobe: could not launch the circuit\n");
     return 1;
   }

@@ -360,15 +360,10 @@ gi_config(const char *key, char **answer, const char **errmsg)
       else if (var->default_value)
         evbuffer_add_printf(b, "%s %s\n", var->name, var->default_value);
     }
-    size_t len = evbuffer_get_length(b);
-    char *s = malloc(len + 1);
-    if (s) {
-      evbuffer_remove(b, s, len);
-      s[len] = '\0';
-      if (len && s[len - 1] == '\n')
-        s[len - 1] = '\0';
-    }
-    evbuffer_free(b);
+    char *s = control_evbuffer_to_answer(b);
+    size_t len = s ? strlen(s) : 0;
+    if (len && s[len - 1] == '\n')
+      s[len - 1] = '\0';
     *answer = s;
   } else if (!strcmp(key, "dormant")) {
     /* SIGNAL DORMANT is acknowledged and logged, but this daemon never

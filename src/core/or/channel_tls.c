@@ -63,9 +63,14 @@ struct channel_t {
   cell_t scratch;         /* the received fixed cell, never allocated */
   char desc[64];
   channel_t *prev, *next; /* registry */
+  uint64_t global_id;     /* the control port's connection ID */
+  uint64_t bw_read, bw_written; /* since channel_take_bytes */
+  int was_open;
 };
 
 static channel_t *all_channels = NULL;
+static channel_observer_fn observer;
+static uint64_t next_global_id = 1;
 static SSL_CTX *client_tls_ctx = NULL;
 
 static void channel_do_flush(channel_t *chan);
@@ -155,6 +160,8 @@ channel_finish(channel_t *chan, channel_close_reason_t reason)
   if (chan->state == CH_CLOSED)
     return;
   chan->state = CH_CLOSED;
+  if (observer && chan->global_id)   /* 0: never launched */
+    observer(chan, chan->was_open ? CHANNEL_EVENT_CLOSED : CHANNEL_EVENT_FAILED, reason);
   if (chan->read_ev)
     event_free(chan->read_ev);
   if (chan->write_ev)
@@ -213,9 +220,12 @@ channel_handshake_cell(channel_t *chan, const var_cell_t *var)
   if (r == LINK_HS_OPEN) {
     chan->link_proto = link_handshake_link_proto(chan->hs);
     chan->state = CH_OPEN;
+    chan->was_open = 1;
     event_del(chan->timer_ev);
     log_info(LD_CHANNEL, "Channel to %s open, link protocol %d",
              chan->desc, chan->link_proto);
+    if (observer)
+      observer(chan, CHANNEL_EVENT_CONNECTED, CHANNEL_CLOSE_REQUESTED);
     if (chan->handlers.on_open)
       chan->handlers.on_open(chan, chan->arg);
   }
@@ -297,7 +307,9 @@ channel_do_read(channel_t *chan)
 {
   buf_io_status_t st;
   chan->read_wants_write = 0;
-  total_read += buf_read_from_ssl(chan->inbuf, chan->ssl, CHANNEL_READ_BATCH, &st);
+  size_t n = buf_read_from_ssl(chan->inbuf, chan->ssl, CHANNEL_READ_BATCH, &st);
+  total_read += n;
+  chan->bw_read += n;
   channel_process_inbuf(chan);
   if (chan->state == CH_CLOSED)
     return;
@@ -360,7 +372,9 @@ channel_do_flush(channel_t *chan)
       channel_half_close(chan);
     return;
   }
-  total_written += buf_flush_to_ssl(chan->outbuf, chan->ssl, &st);
+  size_t n = buf_flush_to_ssl(chan->outbuf, chan->ssl, &st);
+  total_written += n;
+  chan->bw_written += n;
   switch (st) {
   case BUF_IO_OK:
     if (chan->state == CH_CLOSING)
@@ -630,6 +644,9 @@ channel_tls_connect(struct event_base *base, const char *address,
   event_add(chan->write_ev, NULL);
   event_add(chan->timer_ev, &tv);
   log_info(LD_CHANNEL, "Connecting to %s", chan->desc);
+  chan->global_id = next_global_id++;
+  if (observer)
+    observer(chan, CHANNEL_EVENT_LAUNCHED, CHANNEL_CLOSE_REQUESTED);
   return chan;
 }
 
@@ -790,6 +807,56 @@ channel_close_all_now(void)
     event_del(c->free_ev);
     channel_free_cb(-1, 0, c);
   }
+}
+
+/* ---- for the control port */
+
+void
+channel_set_observer(channel_observer_fn fn)
+{
+  observer = fn;
+}
+
+uint64_t
+channel_global_id(const channel_t *chan)
+{
+  return chan->global_id;
+}
+
+const uint8_t *
+channel_rsa_id(const channel_t *chan)
+{
+  if (chan->was_open)
+    return link_handshake_peer_ids(chan->hs)->rsa_id_digest;
+  return chan->have_expected_rsa ? chan->expected_rsa : NULL;
+}
+
+void
+channel_take_bytes(channel_t *chan, uint64_t *read, uint64_t *written)
+{
+  *read = chan->bw_read;
+  *written = chan->bw_written;
+  chan->bw_read = chan->bw_written = 0;
+}
+
+static channel_t *
+skip_finished(channel_t *c)
+{
+  while (c && (c->state == CH_CLOSING || c->state == CH_CLOSED))
+    c = c->next;
+  return c;
+}
+
+channel_t *
+channel_first(void)
+{
+  return skip_finished(all_channels);
+}
+
+channel_t *
+channel_next(const channel_t *chan)
+{
+  return skip_finished(chan->next);
 }
 
 /* ---- diagnostics */

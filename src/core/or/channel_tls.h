@@ -122,6 +122,31 @@ void channel_close_all_now(void);
  * (cell bytes, without TLS overhead): the control port's BW events. */
 void channel_total_bytes(uint64_t *read, uint64_t *written);
 
+/* ---- for the control port (ORCONN and CONN_BW events, orconn-status) ---- */
+
+typedef enum {
+  CHANNEL_EVENT_LAUNCHED,   /* connect started */
+  CHANNEL_EVENT_CONNECTED,  /* handshake done, open */
+  CHANNEL_EVENT_FAILED,     /* finished without ever being open */
+  CHANNEL_EVENT_CLOSED,     /* finished after being open */
+} channel_event_t;
+/* One observer hears every channel's changes (reason is meaningful for
+ * FAILED and CLOSED); it runs before the owner's on_open/on_closed, with
+ * the channel's circuits still attached. NULL removes it. */
+typedef void (*channel_observer_fn)(const channel_t *chan, channel_event_t ev,
+                                    channel_close_reason_t reason);
+void channel_set_observer(channel_observer_fn fn);
+/* A number unique to this channel for the life of the process. */
+uint64_t channel_global_id(const channel_t *chan);
+/* The relay's RSA identity (20 bytes): verified once the channel has been
+ * open, else the expected one; NULL if none was given. */
+const uint8_t *channel_rsa_id(const channel_t *chan);
+/* Bytes read and written on this channel since the last call; resets. */
+void channel_take_bytes(channel_t *chan, uint64_t *read, uint64_t *written);
+/* Every channel that is connecting or open (not closing). */
+channel_t *channel_first(void);
+channel_t *channel_next(const channel_t *chan);
+
 /* For diagnostics and tools: the DER of the certificate the peer used in
  * TLS and its raw CERTS payload (NULL until known). Owned by chan. */
 const uint8_t *channel_peer_tls_cert_der(const channel_t *chan, size_t *len);

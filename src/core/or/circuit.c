@@ -62,6 +62,9 @@ struct circuit_t {
   char purpose[24];
   char hs_state[32];
   char rend_query[64];
+  char old_purpose[24];
+  char old_hs_state[32];
+  circuit_bw_t bw;            /* since circuit_take_bw */
 };
 
 static circuit_t *all_circuits;
@@ -267,7 +270,7 @@ circuit_uses_congestion_control(const circuit_t *circ)
  * itself, the real hops then only add their layers), accounts a DATA cell
  * in the hop's window, and queues it on the channel. */
 static int
-seal_and_queue(circuit_t *circ, int hop, cell_t *cell, int is_data)
+seal_and_queue(circuit_t *circ, int hop, cell_t *cell, int is_data, size_t body_len)
 {
   if (hop == circ->n_hops) {
     if (hs_e2e_crypto_encrypt_outgoing(circ->e2e, cell->payload) < 0 ||
@@ -288,6 +291,9 @@ seal_and_queue(circuit_t *circ, int hop, cell_t *cell, int is_data)
     circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
     return -1;
   }
+  circ->bw.written += CELL_PAYLOAD_LEN;
+  circ->bw.delivered_written += body_len;
+  circ->bw.overhead_written += RELAY_DATA_MAX - body_len;
   return 0;
 }
 
@@ -303,7 +309,7 @@ send_relay_cell(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
   cell.command = early ? CELL_RELAY_EARLY : CELL_RELAY;
   if (relay_msg_encode(cell.payload, command, stream_id, data, len) < 0)
     return -1;
-  return seal_and_queue(circ, hop, &cell, command == RELAY_COMMAND_DATA);
+  return seal_and_queue(circ, hop, &cell, command == RELAY_COMMAND_DATA, len);
 }
 
 int
@@ -351,7 +357,7 @@ circuit_send_data_generated(circuit_t *circ, uint16_t stream_id, circuit_fill_fn
   }
   cell.circ_id = circ->circ_id;
   cell.command = CELL_RELAY;
-  if (seal_and_queue(circ, hop, &cell, 1) < 0)
+  if (seal_and_queue(circ, hop, &cell, 1, n) < 0)
     return -1;
   return (int)n;
 }
@@ -497,6 +503,9 @@ circuit_handle_relay_cell(circuit_t *circ, cell_t *cell)
     circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
     return;
   }
+  circ->bw.read += CELL_PAYLOAD_LEN;
+  circ->bw.delivered_read += hdr.length;
+  circ->bw.overhead_read += RELAY_DATA_MAX - hdr.length;
   switch (hdr.command) {
     case RELAY_COMMAND_DATA: {
       uint8_t body[SENDME_V1_BODY_LEN];
@@ -642,7 +651,7 @@ circuit_kick_cb(evutil_socket_t fd, short what, void *arg)
 
 circuit_t *
 circuit_launch(struct event_base *base, const circuit_hop_info_t *hops, int n_hops,
-               const circuit_handlers_t *handlers, void *arg)
+               const circuit_handlers_t *handlers, void *arg, const circuit_purpose_t *purpose)
 {
   if (n_hops < 1 || n_hops > CIRCUIT_MAX_HOPS)
     return NULL;
@@ -658,6 +667,12 @@ circuit_launch(struct event_base *base, const circuit_hop_info_t *hops, int n_ho
   circ->arg = arg;
   circ->state = CIRC_WAITING_FOR_CHANNEL;
   gettimeofday(&circ->launched_at, NULL);
+  snprintf(circ->purpose, sizeof(circ->purpose), "%s",
+           purpose && purpose->purpose ? purpose->purpose : "GENERAL");
+  snprintf(circ->hs_state, sizeof(circ->hs_state), "%s",
+           purpose && purpose->hs_state ? purpose->hs_state : "");
+  snprintf(circ->rend_query, sizeof(circ->rend_query), "%s",
+           purpose && purpose->rend_query ? purpose->rend_query : "");
   circ->timeout_event = evtimer_new(base, circuit_timeout_cb, circ);
   if (!circ->timeout_event) {
     free(circ);
@@ -705,9 +720,45 @@ void
 circuit_set_purpose(circuit_t *circ, const char *purpose, const char *hs_state,
                     const char *rend_query)
 {
-  snprintf(circ->purpose, sizeof(circ->purpose), "%s", purpose ? purpose : "GENERAL");
-  snprintf(circ->hs_state, sizeof(circ->hs_state), "%s", hs_state ? hs_state : "");
+  if (!purpose)
+    purpose = "GENERAL";
+  if (!hs_state)
+    hs_state = "";
+  int changed = strcmp(purpose, circ->purpose) || strcmp(hs_state, circ->hs_state);
+  memcpy(circ->old_purpose, circ->purpose, sizeof(circ->old_purpose));
+  memcpy(circ->old_hs_state, circ->hs_state, sizeof(circ->old_hs_state));
+  snprintf(circ->purpose, sizeof(circ->purpose), "%s", purpose);
+  snprintf(circ->hs_state, sizeof(circ->hs_state), "%s", hs_state);
   snprintf(circ->rend_query, sizeof(circ->rend_query), "%s", rend_query ? rend_query : "");
+  if (changed && observer && circ->state != CIRC_CLOSED)
+    observer(circ, CIRCUIT_EVENT_PURPOSE_CHANGED, CIRCUIT_CLOSE_REQUESTED);
+}
+
+const char *
+circuit_old_purpose(const circuit_t *circ)
+{
+  return circ->old_purpose;
+}
+
+const char *
+circuit_old_hs_state(const circuit_t *circ)
+{
+  return circ->old_hs_state;
+}
+
+void
+circuit_take_bw(circuit_t *circ, circuit_bw_t *out)
+{
+  *out = circ->bw;
+  memset(&circ->bw, 0, sizeof(circ->bw));
+  const cc_vegas_t *cc = circ->e2e_cc;
+  if (cc) {
+    out->has_cc = 1;
+    out->in_slow_start = cc->in_slow_start;
+    out->cwnd = cc->cwnd;
+    out->rtt_msec = cc->ewma_rtt_usec / 1000;
+    out->min_rtt_msec = cc->min_rtt_usec / 1000;
+  }
 }
 
 const char *

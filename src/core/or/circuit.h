@@ -61,11 +61,21 @@ typedef struct circuit_handlers_t {
   void (*on_closed)(circuit_t *circ, circuit_close_reason_t reason, void *arg);
 } circuit_handlers_t;
 
-/* Starts building a circuit through hops[0..n_hops-1]. handlers is copied.
- * NULL if it could not even start (bad arguments, no memory, the channel
- * could not be started); later failures arrive through on_closed. */
+/* What a circuit is for, as the control port names it (control-spec
+ * §4.1.1): purpose "GENERAL", "HS_SERVICE_INTRO", ...; hs_state
+ * ("HSSI_CONNECTING", ...) and rend_query (the onion address) may be NULL.
+ * The strings are copied. */
+typedef struct circuit_purpose_t {
+  const char *purpose, *hs_state, *rend_query;
+} circuit_purpose_t;
+
+/* Starts building a circuit through hops[0..n_hops-1] for purpose (NULL:
+ * GENERAL). handlers is copied. NULL if it could not even start (bad
+ * arguments, no memory, the channel could not be started); later failures
+ * arrive through on_closed. */
 circuit_t *circuit_launch(struct event_base *base, const circuit_hop_info_t *hops,
-                          int n_hops, const circuit_handlers_t *handlers, void *arg);
+                          int n_hops, const circuit_handlers_t *handlers, void *arg,
+                          const circuit_purpose_t *purpose);
 
 int circuit_is_open(const circuit_t *circ);
 int circuit_n_hops(const circuit_t *circ);
@@ -123,12 +133,14 @@ size_t circuit_count(void);
 
 /* ---- for the control port (CIRC events, GETINFO circuit-status) ---- */
 
-/* What the owner uses a circuit for, in control-spec §4.1.1 words
- * ("GENERAL", "HS_SERVICE_INTRO", "HS_SERVICE_HSDIR", "HS_SERVICE_REND",
- * ...), and the onion service state and address when it has one (NULL:
- * none). Strings are copied. The default is "GENERAL". */
+/* The owner's use of the circuit changed (an intro circuit became
+ * HSSI_ESTABLISHED, a controller's SETCIRCUITPURPOSE): the observer hears
+ * CIRCUIT_EVENT_PURPOSE_CHANGED, with the previous values in
+ * circuit_old_purpose/circuit_old_hs_state. Arguments as at launch. */
 void circuit_set_purpose(circuit_t *circ, const char *purpose, const char *hs_state,
                          const char *rend_query);
+const char *circuit_old_purpose(const circuit_t *circ);
+const char *circuit_old_hs_state(const circuit_t *circ); /* "" if none */
 const char *circuit_purpose(const circuit_t *circ);
 const char *circuit_hs_state(const circuit_t *circ);   /* "" if none */
 const char *circuit_rend_query(const circuit_t *circ); /* "" if none */
@@ -146,11 +158,26 @@ typedef enum {
   CIRCUIT_EVENT_BUILT,
   CIRCUIT_EVENT_FAILED,     /* closed before it was built */
   CIRCUIT_EVENT_CLOSED,
+  CIRCUIT_EVENT_PURPOSE_CHANGED,
 } circuit_event_t;
 /* One observer (the control port) hears every circuit's changes; reason
  * is meaningful for FAILED and CLOSED. NULL removes it. */
 typedef void (*circuit_observer_fn)(const circuit_t *circ, circuit_event_t ev,
                                     circuit_close_reason_t reason);
 void circuit_set_observer(circuit_observer_fn fn);
+
+/* Traffic on the circuit since the last circuit_take_bw (CIRC_BW events,
+ * in tor's units): read/written count each relay cell as its 509-byte
+ * payload; of each cell's 498-byte relay payload, delivered is the
+ * message body and overhead the rest. The congestion control fields are
+ * the end-to-end hop's, when it has any (has_cc). */
+typedef struct circuit_bw_t {
+  uint64_t read, written;
+  uint64_t delivered_read, overhead_read, delivered_written, overhead_written;
+  int has_cc, in_slow_start;
+  int64_t cwnd;
+  uint64_t rtt_msec, min_rtt_msec;
+} circuit_bw_t;
+void circuit_take_bw(circuit_t *circ, circuit_bw_t *out);
 
 #endif

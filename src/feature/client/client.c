@@ -169,7 +169,8 @@ static const circuit_handlers_t client_circuit_handlers = {
 /* Launches a circuit: one hop to a guard for directory fetches, or three
  * hops (guard, middle, an exit for port) for streams. */
 static exit_circ_t *
-launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
+launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len,
+               const circuit_purpose_t *purpose)
 {
   const nodelist_t *nl = client.dir.nodes;
   exit_circ_t *slot = NULL;
@@ -215,7 +216,8 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
     client.first_circuit_launched = 1;
     bootstrap_note_phase(BOOTSTRAP_AP_CONN);
   }
-  circuit_t *circ = circuit_launch(client.base, hops, n_hops, &client_circuit_handlers, NULL);
+  circuit_t *circ = circuit_launch(client.base, hops, n_hops, &client_circuit_handlers, NULL,
+                                   purpose);
   if (!circ)
     return NULL;
   memset(slot, 0, sizeof(*slot));
@@ -230,20 +232,23 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len)
 }
 
 circuit_t *
-client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops)
+client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops,
+                                 const char *purpose)
 {
+  const circuit_purpose_t p = { purpose, NULL, NULL };
   exit_circ_t *slot = NULL;
   if (!client.started || !client.dir.nodes)
     return NULL;
   if (n_hops == 0) {
-    slot = launch_circuit(0, 0, (const uint8_t *)"", 0);
+    slot = launch_circuit(0, 0, (const uint8_t *)"", 0, &p);
   } else {
     for (int i = 0; i < MAX_EXIT_CIRCUITS && !slot; i++)
       if (!client.circs[i].circ)
         slot = &client.circs[i];
     if (!slot)
       return NULL;
-    circuit_t *circ = circuit_launch(client.base, hops, n_hops, &client_circuit_handlers, NULL);
+    circuit_t *circ = circuit_launch(client.base, hops, n_hops, &client_circuit_handlers, NULL,
+                                     &p);
     if (!circ)
       return NULL;
     memset(slot, 0, sizeof(*slot));
@@ -306,7 +311,7 @@ client_serve_requests(void)
     }
     if (building)
       continue;
-    if (r->attempts >= 3 || !launch_circuit(0, r->port, r->key, r->key_len)) {
+    if (r->attempts >= 3 || !launch_circuit(0, r->port, r->key, r->key_len, NULL)) {
       if (r->attempts < 3 && r->attempts++ < 3 && client.dir.nodes)
         continue;
       circ_request_t done = *r;
@@ -343,7 +348,7 @@ client_get_exit_circuit(const uint8_t *isolation_key, size_t key_len, uint16_t p
 
 circuit_t *
 client_launch_circuit_to(const circuit_hop_info_t *last, const circuit_handlers_t *handlers,
-                         void *arg)
+                         void *arg, const circuit_purpose_t *purpose)
 {
   const nodelist_t *nl = client.dir.nodes;
   path_constraints_t pc;
@@ -368,7 +373,7 @@ client_launch_circuit_to(const circuit_hop_info_t *last, const circuit_handlers_
   node_get_hop_info(guard, &hops[0]);
   node_get_hop_info(middle, &hops[1]);
   hops[2] = *last;
-  return circuit_launch(client.base, hops, 3, handlers, arg);
+  return circuit_launch(client.base, hops, 3, handlers, arg, purpose);
 }
 
 const struct dirstate_t *
@@ -445,7 +450,7 @@ nodes_changed(void)
     bootstrap_note_phase(BOOTSTRAP_ENOUGH_DIRINFO);
     /* Build the first circuit now, as tor does, to finish bootstrapping. */
     static const uint8_t no_key[1] = { 0 };
-    if (!launch_circuit(0, 0, no_key, 0))
+    if (!launch_circuit(0, 0, no_key, 0, NULL))
       log_info(LD_CIRC, "Could not launch a first circuit yet.");
     client_serve_requests();
   }
@@ -468,7 +473,7 @@ start_fetch(const char *path, size_t max, dirfetch_done_fn done)
       client.fetch = dirfetch_via_circuit(client.base, s->circ, path, max, done, NULL);
       return client.fetch ? 1 : -1;
     }
-    if (launch_circuit(1, 0, NULL, 0))
+    if (launch_circuit(1, 0, NULL, 0, NULL))
       return 0;
   }
   const dir_authority_t *a = random_authority();

@@ -50,11 +50,13 @@ void client_retire_circuit(circuit_t *circ);
  * rendezvous circuits): our guard, a middle, and the given last hop. The
  * caller's handlers get its events. NULL if no path could be made. */
 circuit_t *client_launch_circuit_to(const circuit_hop_info_t *last,
-                                    const circuit_handlers_t *handlers, void *arg);
+                                    const circuit_handlers_t *handlers, void *arg,
+                                    const circuit_purpose_t *purpose);
 /* EXTENDCIRCUIT 0: a circuit through hops (n_hops 0: guard, middle and
  * exit chosen as for streams) that serves no stream until a controller
  * closes it. NULL without a directory or a path. */
-circuit_t *client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops);
+circuit_t *client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops,
+                                           const char *purpose);
 /* NEWNYM: no new stream goes to a circuit built before now. */
 void client_newnym(void);
 /* The directory as the client holds it (consensus, nodes). */

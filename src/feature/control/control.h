@@ -103,6 +103,9 @@ void control_register_getinfo(const char *key, int is_prefix, const char *doc,
                               control_getinfo_fn fn);
 /* The answer to one key, as control_getinfo_fn (used by GETINFO). */
 int control_getinfo_answer(const char *key, char **answer, const char **errmsg);
+/* For answers built in an evbuffer: its bytes as a NUL-terminated string
+ * the caller owns (NULL without memory); b is freed in any case. */
+char *control_evbuffer_to_answer(struct evbuffer *b);
 
 /* The built-in commands and keys (control_cmds.c, control_getinfo.c). */
 void control_cmds_register(void);

@@ -176,13 +176,12 @@ cmd_extendcircuit(control_conn_t *conn, const control_cmd_t *cmd)
       node_get_hop_info(n, &hops[n_hops++]);
     }
   }
-  circuit_t *c = client_launch_controller_circuit(hops, n_hops);
+  circuit_t *c = client_launch_controller_circuit(
+      hops, n_hops, purpose && !strcasecmp(purpose->value, "controller") ? "CONTROLLER" : NULL);
   if (!c) {
     control_write_end(out, 551, "Couldn't start circuit");
     goto done;
   }
-  if (purpose && !strcasecmp(purpose->value, "controller"))
-    circuit_set_purpose(c, "CONTROLLER", NULL, NULL);
   control_write_endf(out, 250, "EXTENDED %u", circuit_log_id(c));
 done:
   control_args_free(args);

@@ -613,3 +613,16 @@ control_listener_addresses(const char **out, int max)
     out[n++] = listener_address(listeners[i]);
   return n;
 }
+
+char *
+control_evbuffer_to_answer(struct evbuffer *b)
+{
+  size_t len = evbuffer_get_length(b);
+  char *s = malloc(len + 1);
+  if (s) {
+    evbuffer_remove(b, s, len);
+    s[len] = '\0';
+  }
+  evbuffer_free(b);
+  return s;
+}

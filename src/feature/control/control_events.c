@@ -247,6 +247,8 @@ bw_cb(evutil_socket_t fd, short what, void *arg)
   /* Per-stream counts are reset every second whether or not anybody
    * listens, so a new listener sees this second only. */
   socks_ports_report_stream_bw(stream_bw, NULL);
+  control_events_circ_bw_tick();
+  control_events_conn_bw_tick();
 }
 
 void
@@ -261,6 +263,7 @@ control_events_start(struct event_base *base)
   channel_total_bytes(&last_read, &last_written);
   bootstrap_set_observer(bootstrap_observer);
   circuit_set_observer(control_circuit_observer);
+  channel_set_observer(control_channel_observer);
 }
 
 void
@@ -271,6 +274,7 @@ control_events_stop(void)
   bw_timer = NULL;
   bootstrap_set_observer(NULL);
   circuit_set_observer(NULL);
+  channel_set_observer(NULL);
   control_events_wanted_ = 0;
   log_set_hook(NULL, NULL);
 }

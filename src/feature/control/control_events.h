@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core/or/circuit.h"
+#include "core/or/channel_tls.h"
 
 struct event_base;
 
@@ -74,6 +75,17 @@ void control_event_send_raw(control_event_t ev, const char *data, size_t len);
 void control_circuit_observer(const circuit_t *circ, circuit_event_t ev,
                               circuit_close_reason_t reason);
 int control_getinfo_circuit_status(const char *key, char **answer, const char **errmsg);
+/* CIRC_BW for every circuit with traffic this second (the BW timer's). */
+void control_events_circ_bw_tick(void);
+
+/* The core's channel observer (ORCONN, NETWORK_LIVENESS), CONN_BW for
+ * every channel with traffic this second, GETINFO orconn-status and
+ * network-liveness. */
+void control_channel_observer(const channel_t *chan, channel_event_t ev,
+                              channel_close_reason_t reason);
+void control_events_conn_bw_tick(void);
+int control_getinfo_orconn_status(const char *key, char **answer, const char **errmsg);
+int control_getinfo_network_liveness(const char *key, char **answer, const char **errmsg);
 
 /* STREAM_BW for one stream (the BW timer's, and a closing stream's last
  * counts). */

@@ -1,7 +1,8 @@
-/* CIRC events and GETINFO circuit-status (control-spec §4.1.1, §3.9): one
- * line per circuit, "ID STATUS [PATH] BUILD_FLAGS= PURPOSE= [HS_STATE=]
- * [REND_QUERY=] TIME_CREATED= [REASON=]", with the path as $FP~nick of the
- * hops open so far, from the core's circuit observer. */
+/* CIRC and CIRC_MINOR events and GETINFO circuit-status (control-spec
+ * §4.1.1, §4.1.13, §3.9): one line per circuit, "ID STATUS [PATH]
+ * BUILD_FLAGS= PURPOSE= [HS_STATE=] [REND_QUERY=] TIME_CREATED= [REASON=]",
+ * with the path as $FP~nick of the hops open so far, from the core's
+ * circuit observer; and CIRC_BW every second from the circuits' counters. */
 #include "orconfig.h"
 #include "feature/control/control_events.h"
 #include "feature/control/control.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 static const char *
@@ -76,9 +78,19 @@ control_circuit_observer(const circuit_t *circ, circuit_event_t ev,
     [CIRCUIT_EVENT_BUILT] = "BUILT", [CIRCUIT_EVENT_FAILED] = "FAILED",
     [CIRCUIT_EVENT_CLOSED] = "CLOSED",
   };
+  char line[1536];
+  if (ev == CIRCUIT_EVENT_PURPOSE_CHANGED) {
+    if (!control_event_wanted(CEV_CIRC_MINOR))
+      return;
+    format_circuit(line, sizeof(line), circ, "PURPOSE_CHANGED", 1);
+    const char *old_state = circuit_old_hs_state(circ);
+    control_event_sendf(CEV_CIRC_MINOR, "CIRC_MINOR %s OLD_PURPOSE=%s%s%s", line,
+                        circuit_old_purpose(circ), old_state[0] ? " OLD_HS_STATE=" : "",
+                        old_state);
+    return;
+  }
   if (!control_event_wanted(CEV_CIRC))
     return;
-  char line[1536];
   format_circuit(line, sizeof(line), circ, names[ev], ev != CIRCUIT_EVENT_LAUNCHED);
   if (ev == CIRCUIT_EVENT_FAILED || ev == CIRCUIT_EVENT_CLOSED)
     control_event_sendf(CEV_CIRC, "CIRC %s REASON=%s", line, reason_name(reason));
@@ -100,13 +112,42 @@ control_getinfo_circuit_status(const char *key, char **answer, const char **errm
     format_circuit(line, sizeof(line), c, status, 1);
     evbuffer_add_printf(b, "%s\n", line);
   }
-  size_t len = evbuffer_get_length(b);
-  char *s = malloc(len + 1);
-  if (s) {
-    evbuffer_remove(b, s, len);
-    s[len] = '\0';
-  }
-  evbuffer_free(b);
+  char *s = control_evbuffer_to_answer(b);
   *answer = s;
   return 0;
+}
+
+void
+control_events_circ_bw_tick(void)
+{
+  int wanted = control_event_wanted(CEV_CIRC_BW);
+  struct timeval tv;
+  gettimeofday(&tv, NULL);
+  struct tm tm;
+  time_t t = tv.tv_sec;
+  gmtime_r(&t, &tm);
+  char when[40];
+  snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%06ld", tm.tm_year + 1900,
+           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)tv.tv_usec);
+  /* Counters restart every second whether or not anybody listens, so a
+   * new listener sees this second only. */
+  for (circuit_t *c = circuit_first(); c; c = circuit_next(c)) {
+    circuit_bw_t bw;
+    circuit_take_bw(c, &bw);
+    if (!wanted || (!bw.read && !bw.written))
+      continue;
+    char cc[128] = "";
+    if (bw.has_cc)
+      snprintf(cc, sizeof(cc), " SS=%d CWND=%lld RTT=%llu MIN_RTT=%llu", bw.in_slow_start ? 1 : 0,
+               (long long)bw.cwnd, (unsigned long long)bw.rtt_msec,
+               (unsigned long long)bw.min_rtt_msec);
+    control_event_sendf(CEV_CIRC_BW, "CIRC_BW ID=%u READ=%llu WRITTEN=%llu TIME=%s "
+                        "DELIVERED_READ=%llu OVERHEAD_READ=%llu DELIVERED_WRITTEN=%llu "
+                        "OVERHEAD_WRITTEN=%llu%s", circuit_log_id(c),
+                        (unsigned long long)bw.read, (unsigned long long)bw.written, when,
+                        (unsigned long long)bw.delivered_read,
+                        (unsigned long long)bw.overhead_read,
+                        (unsigned long long)bw.delivered_written,
+                        (unsigned long long)bw.overhead_written, cc);
+  }
 }

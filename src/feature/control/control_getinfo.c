@@ -251,14 +251,6 @@ gi_streams(const char *key, char **answer, const char **errmsg)
   return *answer ? 0 : -1;
 }
 
-static int
-gi_empty(const char *key, char **answer, const char **errmsg)
-{
-  (void)key; (void)errmsg;
-  *answer = strdup("");
-  return 0;
-}
-
 void
 control_getinfo_register(void)
 {
@@ -303,5 +295,7 @@ control_getinfo_register(void)
                            "originating here.", control_getinfo_circuit_status);
   control_register_getinfo("stream-status", 0, "List of current streams.", gi_streams);
   control_register_getinfo("orconn-status", 0, "A list of current OR connections.",
-                           gi_empty);
+                           control_getinfo_orconn_status);
+  control_register_getinfo("network-liveness", 0, "Current opinion on whether the "
+                           "network is live", control_getinfo_network_liveness);
 }

@@ -6,6 +6,7 @@
 #include "feature/dirclient/dirstate.h"
 #include "feature/hs/hs_descriptor.h"
 #include "feature/hs/hs_dirop.h"
+#include "feature/hs/hs_service.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,31 @@ gi_hs_client_desc(const char *key, char **answer, const char **errmsg)
   return 0;
 }
 
+static int
+gi_hs_service_desc(const char *key, char **answer, const char **errmsg)
+{
+  static const char prefix[] = "hs/service/desc/id/";
+  *answer = NULL;
+  if (strncmp(key, prefix, sizeof(prefix) - 1))
+    return 0;
+  const char *addr = key + sizeof(prefix) - 1;
+  if (!control_hs_valid_address(addr, strlen(addr))) {
+    *errmsg = "Invalid address";
+    return -1;
+  }
+  const char *desc = hs_service_current_descriptor(addr);
+  if (!desc) {
+    *errmsg = "Not found in cache";
+    return -1;
+  }
+  *answer = strdup(desc);
+  if (!*answer) {
+    *errmsg = "Out of memory";
+    return -1;
+  }
+  return 0;
+}
+
 void
 control_hs_register(void)
 {
@@ -101,4 +127,7 @@ control_hs_register(void)
   control_register_getinfo("hs/client/desc/id", 1,
                            "Hidden Service descriptor in client's cache by onion.",
                            gi_hs_client_desc);
+  control_register_getinfo("hs/service/desc/id/", 1,
+                           "Hidden Service descriptor in services's cache by onion.",
+                           gi_hs_service_desc);
 }

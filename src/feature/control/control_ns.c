@@ -53,18 +53,6 @@ control_ns_format_entry(struct evbuffer *out, const consensus_router_t *r)
                         r->bandwidth_unmeasured ? " Unmeasured=1" : "");
 }
 
-static char *
-evbuffer_to_string(struct evbuffer *b)
-{
-  size_t len = evbuffer_get_length(b);
-  char *s = malloc(len + 1);
-  if (s) {
-    evbuffer_remove(b, s, len);
-    s[len] = '\0';
-  }
-  return s;
-}
-
 static int
 gi_ns(const char *key, char **answer, const char **errmsg)
 {
@@ -104,8 +92,7 @@ gi_ns(const char *key, char **answer, const char **errmsg)
     evbuffer_free(b);
     return 0;  /* "Unrecognized key", as tor for an unknown relay */
   }
-  *answer = evbuffer_to_string(b);
-  evbuffer_free(b);
+  *answer = control_evbuffer_to_answer(b);
   return 0;
 }
 

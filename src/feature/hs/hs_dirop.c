@@ -306,15 +306,17 @@ launch_attempt(op_t *op)
   op->attempts = a;
   op->in_flight++;
   g.in_flight++;
-  a->circ = client_launch_circuit_to(&h->hop, &attempt_handlers, a);
+  const circuit_purpose_t purpose = {
+    op->kind == OP_FETCH ? "HS_CLIENT_HSDIR" : "HS_SERVICE_HSDIR", NULL,
+    strcmp(op->addr, "UNKNOWN") ? op->addr : NULL,
+  };
+  a->circ = client_launch_circuit_to(&h->hop, &attempt_handlers, a, &purpose);
   if (!a->circ) {
     log_info(LD_REND, "No circuit to HSDir %s.", h->longname);
     report(a, 0, "UNEXPECTED", NULL, 0);
     attempt_free(a);
     return;
   }
-  circuit_set_purpose(a->circ, op->kind == OP_FETCH ? "HS_CLIENT_HSDIR" : "HS_SERVICE_HSDIR",
-                      NULL, strcmp(op->addr, "UNKNOWN") ? op->addr : NULL);
   a->timer = evtimer_new(mainloop_get_base(), attempt_timeout, a);
   struct timeval tv = { HS_DIROP_ATTEMPT_TIMEOUT, 0 };
   if (a->timer)

@@ -73,6 +73,7 @@ struct hs_service_t {
   int ephemeral;                 /* ADD_ONION: keys in memory only */
   int removed;                   /* DEL_ONION: no more intros or uploads */
   unsigned owner;                /* ADD_ONION's control connection; 0: detached */
+  char *current_desc;            /* the last one built for the current period */
 };
 
 /* Services are allocated one by one and never move: intro points,
@@ -337,13 +338,13 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
     char fp[41];
     base16_encode(fp, sizeof(fp), hsdir.rsa_id, 20);
     snprintf(u->hsdir, sizeof(u->hsdir), "$%s~%s", fp, hsdir.nickname);
-    circuit_t *ucirc = client_launch_circuit_to(&hsdir, &upload_handlers, u);
+    const circuit_purpose_t purpose = { "HS_SERVICE_HSDIR", NULL, svc_name(svc) };
+    circuit_t *ucirc = client_launch_circuit_to(&hsdir, &upload_handlers, u, &purpose);
     if (!ucirc) {
       free(u->desc);
       free(u);
       continue;
     }
-    circuit_set_purpose(ucirc, "HS_SERVICE_HSDIR", NULL, svc_name(svc));
     svc->uploads_in_flight++;
     /* tor's line, which chutney waits for to call an onion service ready. */
     log_info(LD_REND, "Service %s %s descriptor of revision %llu initiated upload request "
@@ -357,7 +358,12 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
   free(ring);
   free(chosen);
   free(ring_nodes);
-  free(doc);
+  if (!strcmp(which, "current")) {
+    free(svc->current_desc);
+    svc->current_desc = doc;   /* GETINFO hs/service/desc/id/ */
+  } else {
+    free(doc);
+  }
 }
 
 static void
@@ -428,6 +434,7 @@ rend_circ_built(circuit_t *circ, void *arg)
     return;
   }
   r->joined = 1;
+  circuit_set_purpose(circ, "HS_SERVICE_REND", "HSSR_JOINED", svc_name(r->svc));
   log_info(LD_REND, "Rendezvous joined for %s.onion%s.", svc_name(r->svc),
            r->cc_sendme_inc ? " (congestion control)" : "");
 }
@@ -534,13 +541,13 @@ handle_introduce2(hs_intro_t *in, const uint8_t *body, size_t len)
   }
   memcpy(rp.ntor_onion_key, p.onion_key, 32);
   snprintf(rp.nickname, sizeof(rp.nickname), "rendezvous");
-  circuit_t *rcirc = client_launch_circuit_to(&rp, &rend_handlers, r);
+  const circuit_purpose_t purpose = { "HS_SERVICE_REND", "HSSR_CONNECTING", svc_name(in->svc) };
+  circuit_t *rcirc = client_launch_circuit_to(&rp, &rend_handlers, r, &purpose);
   if (!rcirc) {
     log_info(LD_REND, "Couldn't launch a circuit to the rendezvous point.");
     free(r);
     return;
   }
-  circuit_set_purpose(rcirc, "HS_SERVICE_REND", "HSSR_CONNECTING", svc_name(in->svc));
 }
 
 /* ---- introduction points ---- */
@@ -571,6 +578,7 @@ intro_circ_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
       return;
     in->established = 1;
     in->svc->need_upload = 1;
+    circuit_set_purpose(circ, "HS_SERVICE_INTRO", "HSSI_ESTABLISHED", svc_name(in->svc));
     log_info(LD_REND, "Introduction point %s established for %s.onion.", in->relay.nickname,
              svc_name(in->svc));
   } else if (command == RELAY_COMMAND_INTRODUCE2 && in->established) {
@@ -633,12 +641,11 @@ launch_intro_points(hs_service_t *svc)
         x25519_keypair_generate(in->enc_pk, in->enc_sk) < 0 ||
         !(in->replay = hs_replay_cache_new(HS_INTRO_REPLAY_ENTRIES)))
       return;
-    in->circ = client_launch_circuit_to(&in->relay, &intro_handlers, in);
+    const circuit_purpose_t purpose = { "HS_SERVICE_INTRO", "HSSI_CONNECTING", svc_name(svc) };
+    in->circ = client_launch_circuit_to(&in->relay, &intro_handlers, in, &purpose);
     if (!in->circ) {
       hs_replay_cache_free(in->replay);
       in->replay = NULL;
-    } else {
-      circuit_set_purpose(in->circ, "HS_SERVICE_INTRO", "HSSI_CONNECTING", svc_name(svc));
     }
   }
 }
@@ -732,8 +739,10 @@ hs_services_stop(void)
   /* Circuits closed above free their state on the next loop turn, which
    * never comes at shutdown; their handlers only touch what is freed here
    * when they run, so free the services last. */
-  for (int i = 0; i < hs.n; i++)
+  for (int i = 0; i < hs.n; i++) {
+    free(hs.services[i]->current_desc);
     free(hs.services[i]);
+  }
   memset(&hs, 0, sizeof(hs));
 }
 
@@ -812,6 +821,8 @@ hs_service_remove(const char *address)
     return -1;
   close_intro_points(svc);
   svc->removed = 1;
+  free(svc->current_desc);
+  svc->current_desc = NULL;
   memwipe(&svc->keys.identity_esk, sizeof(svc->keys.identity_esk));
   log_notice(LD_REND, "Removed onion service %s.onion.", svc->keys.address);
   return 0;
@@ -853,4 +864,11 @@ hs_services_log_stats(void)
                (unsigned long long)svc->stats.bytes_sent,
                (unsigned long long)svc->stats.bytes_received);
   }
+}
+
+const char *
+hs_service_current_descriptor(const char *address)
+{
+  const hs_service_t *svc = find_service(address);
+  return svc ? svc->current_desc : NULL;
 }

@@ -39,6 +39,11 @@ int hs_service_remove(const char *address);
 size_t hs_service_list(unsigned owner, int detached, const char **out, size_t max);
 /* A control connection closed: its non-detached services go. */
 void hs_service_owner_gone(unsigned owner);
+/* GETINFO hs/service/desc/id/ADDR: the descriptor last built for the
+ * current time period of the live service with that address (56
+ * characters, no ".onion"), as uploaded; NULL if none yet. Owned by the
+ * service, valid until the next upload or its removal. */
+const char *hs_service_current_descriptor(const char *address);
 
 /* Logs, per service, streams served and bytes sent and received (the
  * heartbeat and SIGUSR1). */
