@@ -301,7 +301,7 @@ def _install_handlers():
 
 
 def start(dir=None, authorities=3, relays=5, clients=1, onion_services=1,
-          role_binary=(), tor=None, our_tor=None, wait=True, timeout=180):
+          role_binary=(), tor=None, our_tor=None, wait=True, timeout=180, exits=True):
     """Create, start and (if wait) wait for a network; stops it again and
     raises TestnetError on failure.  Use as a context manager or call
     .stop()."""
@@ -316,7 +316,7 @@ def start(dir=None, authorities=3, relays=5, clients=1, onion_services=1,
         net.create(authorities, relays, clients, onion_services,
                    tor or os.environ.get("TESTNET_TOR"),
                    our_tor or os.environ.get("TESTNET_OUR_TOR"),
-                   role_binary, owner_pid=_watchdog_pid())
+                   role_binary, owner_pid=_watchdog_pid(), exits=exits)
         core.watchdog_register(_watchdog, net.dir)
         net.start()
         if wait:

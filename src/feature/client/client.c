@@ -38,6 +38,7 @@ typedef struct exit_circ_t {
   time_t first_used;
   int is_dir;                   /* a one-hop directory circuit */
   int controller;               /* EXTENDCIRCUIT's: no stream is put on it */
+  int internal;                 /* guard, middle, middle: no exit stream */
 } exit_circ_t;
 
 typedef struct circ_request_t {
@@ -167,10 +168,12 @@ static const circuit_handlers_t client_circuit_handlers = {
 };
 
 /* Launches a circuit: one hop to a guard for directory fetches, or three
- * hops (guard, middle, an exit for port) for streams. */
+ * hops (guard, middle, an exit for port) for streams, or with internal
+ * three hops whose last is any middle (tor's internal circuits: in a
+ * network without exits, such a circuit finishes bootstrapping). */
 static exit_circ_t *
-launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len,
-               const circuit_purpose_t *purpose)
+launch_circuit_ex(int is_dir, int internal, uint16_t port, const uint8_t *key, size_t key_len,
+                  const circuit_purpose_t *purpose)
 {
   const nodelist_t *nl = client.dir.nodes;
   exit_circ_t *slot = NULL;
@@ -197,10 +200,14 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len,
   } else {
     pc.in_path[pc.n_in_path++] = guard;
     pc.exit_port = port;
-    const node_t *exit_node = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_EXIT,
+    const node_t *exit_node = path_choose_node(nl->nodes, nl->n_nodes,
+                                               internal ? PATH_POS_MIDDLE : PATH_POS_EXIT,
                                                &nl->weights, &pc, rng);
     if (!exit_node) {
-      log_info(LD_CIRC, "No exit allows port %u.", port);
+      if (internal)
+        log_info(LD_CIRC, "No relay for the last hop of an internal circuit.");
+      else
+        log_info(LD_CIRC, "No exit allows port %u.", port);
       return NULL;
     }
     pc.in_path[pc.n_in_path++] = exit_node;
@@ -223,12 +230,20 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len,
   memset(slot, 0, sizeof(*slot));
   slot->circ = circ;
   slot->is_dir = is_dir;
+  slot->internal = internal;
   slot->port = port;
   if (key_len > sizeof(slot->key))
     key_len = sizeof(slot->key);
   memcpy(slot->key, key, key_len);
   slot->key_len = key_len;
   return slot;
+}
+
+static exit_circ_t *
+launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len,
+               const circuit_purpose_t *purpose)
+{
+  return launch_circuit_ex(is_dir, 0, port, key, key_len, purpose);
 }
 
 circuit_t *
@@ -265,7 +280,7 @@ client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops,
 static int
 slot_matches(const exit_circ_t *s, const circ_request_t *r, time_t now)
 {
-  if (!s->circ || s->is_dir || s->controller || s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
+  if (!s->circ || s->is_dir || s->controller || s->internal || s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
     return 0;
   if (s->first_used && now - s->first_used > MAX_CIRCUIT_DIRTINESS)
     return 0;
@@ -450,7 +465,11 @@ nodes_changed(void)
     bootstrap_note_phase(BOOTSTRAP_ENOUGH_DIRINFO);
     /* Build the first circuit now, as tor does, to finish bootstrapping. */
     static const uint8_t no_key[1] = { 0 };
-    if (!launch_circuit(0, 0, no_key, 0, NULL))
+    /* Without any exit (chutney's onion networks), an internal circuit
+     * shows the network works, as tor's preemptive internal circuits do;
+     * onion services need nothing else. */
+    if (!launch_circuit(0, 0, no_key, 0, NULL) &&
+        !launch_circuit_ex(0, 1, 0, no_key, 0, NULL))
       log_info(LD_CIRC, "Could not launch a first circuit yet.");
     client_serve_requests();
   }
