@@ -7,6 +7,7 @@
 #include "tests/unit/test_crypto_vectors.h"
 
 #include "core/crypto/onion_ntor_v3.h"
+#include "core/crypto/onion_ntor_v3_ext.h"
 #include "core/crypto/relay_crypto.h"
 #include "lib/crypt/crypto_util.h"
 #include "lib/crypt/x25519.h"
@@ -411,4 +412,160 @@ UNITTEST(ntor_v3, bad_arguments)
   onion_ntor3_server_clear(&sst);
   UT_EQ_INT(onion_ntor3_server_parse(&sst, v.id, NULL, 0, v.ver, 5, v.skin,
                                      SKIN_LEN, buf, sizeof(buf), &n), -1);
+}
+
+/* ---- extension lists (core/crypto/onion_ntor_v3_ext) ---- */
+
+/* The congestion control messages, byte for byte as real tor sends them
+ * (notes/relay.md: request [01] answered by [02] with sendme_inc 31). */
+UNITTEST(ntor_v3_ext, cc_known_bytes)
+{
+  uint8_t buf[8];
+  int requested, present;
+  uint8_t inc;
+  UT_EQ_INT(onion_ntor3_cc_request_encode(buf, sizeof(buf)),
+            NTOR3_EXT_CC_REQUEST_MSG_LEN);
+  UT_EQ_HEX(buf, 3, "010100");
+  UT_EQ_INT(onion_ntor3_cc_response_encode(buf, sizeof(buf), 31),
+            NTOR3_EXT_CC_RESPONSE_MSG_LEN);
+  UT_EQ_HEX(buf, 4, "0102011f");
+  UT_EQ_INT(onion_ntor3_cc_request_encode(buf, 2), -1);
+  UT_EQ_INT(onion_ntor3_cc_response_encode(buf, 3, 31), -1);
+
+  UT_EQ_INT(onion_ntor3_cc_request_parse((const uint8_t *)"\x01\x01\x00", 3,
+                                         &requested), 0);
+  UT_EQ_INT(requested, 1);
+  UT_EQ_INT(onion_ntor3_cc_response_parse(
+                (const uint8_t *)"\x01\x02\x01\x1f", 4, &present, &inc), 0);
+  UT_EQ_INT(present, 1);
+  UT_EQ_INT(inc, 31);
+  /* Neither in an empty message, nor in an empty list. */
+  UT_EQ_INT(onion_ntor3_cc_request_parse(NULL, 0, &requested), 0);
+  UT_EQ_INT(requested, 0);
+  UT_EQ_INT(onion_ntor3_cc_request_parse((const uint8_t *)"", 1,
+                                         &requested), 0);
+  UT_EQ_INT(requested, 0);
+  UT_EQ_INT(onion_ntor3_cc_response_parse(NULL, 0, &present, &inc), 0);
+  UT_EQ_INT(present, 0);
+  /* A request is not a response. */
+  UT_EQ_INT(onion_ntor3_cc_response_parse((const uint8_t *)"\x01\x01\x00", 3,
+                                          &present, &inc), 0);
+  UT_EQ_INT(present, 0);
+}
+
+UNITTEST(ntor_v3_ext, cc_among_others)
+{
+  /* unknown 07 "ab", request with a body (ignored), response 02 "\x20",
+   * a second response (ignored): the first of each counts. */
+  static const uint8_t msg[] = { 4, 0x07, 2, 'a', 'b', 0x01, 1, 9,
+                                 0x02, 1, 0x20, 0x02, 1, 0x40 };
+  int requested, present;
+  uint8_t inc;
+  UT_EQ_INT(onion_ntor3_cc_request_parse(msg, sizeof(msg), &requested), 0);
+  UT_EQ_INT(requested, 1);
+  UT_EQ_INT(onion_ntor3_cc_response_parse(msg, sizeof(msg), &present, &inc),
+            0);
+  UT_EQ_INT(present, 1);
+  UT_EQ_INT(inc, 0x20);
+  /* A response whose field is not one byte. */
+  UT_EQ_INT(onion_ntor3_cc_response_parse((const uint8_t *)"\x01\x02\x00", 3,
+                                          &present, &inc), -1);
+  UT_EQ_INT(present, 0);
+  UT_EQ_INT(onion_ntor3_cc_response_parse(
+                (const uint8_t *)"\x01\x02\x02\x1f\x00", 5, &present, &inc),
+            -1);
+}
+
+UNITTEST(ntor_v3_ext, encode_parse)
+{
+  static const uint8_t f1[] = { 0xaa, 0xbb, 0xcc };
+  static const uint8_t f3[255] = { 1 };
+  onion_ntor3_ext_t in[] = {
+    { 0x05, 3, f1 }, { 0x06, 0, NULL }, { 0xff, 255, f3 },
+  };
+  uint8_t buf[300];
+  onion_ntor3_exts_t exts;
+  const uint8_t *field;
+  uint8_t flen;
+  int n = onion_ntor3_exts_encode(buf, sizeof(buf), in, 3);
+  UT_EQ_INT(n, 1 + 5 + 2 + 257);
+  UT_EQ_HEX(buf, 10, "030503aabbcc0600ffff");
+  UT_EQ_INT(onion_ntor3_exts_encode(buf, (size_t)n - 1, in, 3), -1);
+  UT_EQ_INT(onion_ntor3_exts_parse(buf, (size_t)n, &exts), 0);
+  UT_EQ_INT(exts.n, 3);
+  UT_ASSERT(exts.body == buf + 1);
+  UT_EQ_INT(exts.body_len, (size_t)n - 1);
+  UT_EQ_INT(onion_ntor3_exts_find(&exts, 0x05, &field, &flen), 1);
+  UT_ASSERT(field == buf + 3 && flen == 3);
+  UT_EQ_INT(onion_ntor3_exts_find(&exts, 0x06, &field, &flen), 1);
+  UT_EQ_INT(flen, 0);
+  UT_EQ_INT(onion_ntor3_exts_find(&exts, 0xff, &field, &flen), 1);
+  UT_ASSERT(field == buf + 10 && flen == 255);
+  UT_EQ_INT(onion_ntor3_exts_find(&exts, 0x01, &field, &flen), 0);
+  UT_ASSERT(field == NULL && flen == 0);
+  /* Every truncation fails (the 1-byte prefix "03" too: it counts three
+   * fields), and so does one more byte. */
+  for (size_t len = 1; len < (size_t)n; len++) {
+    exts.n = 9;
+    UT_EQ_INT(onion_ntor3_exts_parse(buf, len, &exts), -1);
+    UT_ASSERT(exts.n == 0 && exts.body == NULL && exts.body_len == 0);
+  }
+  buf[n] = 0;
+  UT_EQ_INT(onion_ntor3_exts_parse(buf, (size_t)n + 1, &exts), -1);
+  /* The empty list, and the empty message. */
+  UT_EQ_INT(onion_ntor3_exts_encode(buf, 1, NULL, 0), 1);
+  UT_EQ_HEX(buf, 1, "00");
+  UT_EQ_INT(onion_ntor3_exts_parse(buf, 1, &exts), 0);
+  UT_EQ_INT(exts.n, 0);
+  UT_EQ_INT(onion_ntor3_exts_parse(NULL, 0, &exts), 0);
+  UT_EQ_INT(exts.n, 0);
+  UT_EQ_INT(onion_ntor3_exts_find(&exts, 0, &field, &flen), 0);
+  UT_EQ_INT(onion_ntor3_exts_parse((const uint8_t *)"\x00\x00", 2, &exts),
+            -1);
+  /* More than 255 fields cannot be counted. */
+  UT_EQ_INT(onion_ntor3_exts_encode(buf, sizeof(buf), in, 256), -1);
+}
+
+/* The whole negotiation through the handshake: the client asks, the exit
+ * reads the request from CM and answers in SM, the client reads it. */
+UNITTEST(ntor_v3_ext, cc_through_handshake)
+{
+  uint8_t id[32], cm[8], skin[256], cm_back[64], sm[8], reply[128];
+  uint8_t sm_back[64], keys[72];
+  const uint8_t *ver = (const uint8_t *)ONION_NTOR3_CIRC_VERIFICATION;
+  onion_ntor3_server_key_t k;
+  onion_ntor3_client_state_t cst;
+  onion_ntor3_server_state_t sst;
+  size_t skin_len, cm_len, reply_len, sm_len;
+  int cm_n, sm_n, requested, present;
+  uint8_t inc;
+
+  UT_EQ_INT(crypto_rand_bytes(id, sizeof(id)), 0);
+  UT_EQ_INT(x25519_keypair_generate(k.B, k.b), 0);
+  cm_n = onion_ntor3_cc_request_encode(cm, sizeof(cm));
+  UT_EQ_INT(cm_n, 3);
+  UT_EQ_INT(onion_ntor3_client_create(&cst, id, k.B, ver,
+                                      ONION_NTOR3_CIRC_VERIFICATION_LEN, cm,
+                                      (size_t)cm_n, skin, sizeof(skin),
+                                      &skin_len), 0);
+  UT_EQ_INT(onion_ntor3_server_parse(&sst, id, &k, 1, ver,
+                                     ONION_NTOR3_CIRC_VERIFICATION_LEN, skin,
+                                     skin_len, cm_back, sizeof(cm_back),
+                                     &cm_len), 0);
+  UT_EQ_INT(onion_ntor3_cc_request_parse(cm_back, cm_len, &requested), 0);
+  UT_EQ_INT(requested, 1);
+  sm_n = onion_ntor3_cc_response_encode(sm, sizeof(sm), 31);
+  UT_EQ_INT(onion_ntor3_server_reply(&sst, sm, (size_t)sm_n, reply,
+                                     sizeof(reply), &reply_len, keys,
+                                     sizeof(keys)), 0);
+  UT_EQ_INT(onion_ntor3_client_finish(&cst, reply, reply_len, sm_back,
+                                      sizeof(sm_back), &sm_len, keys,
+                                      sizeof(keys)), 0);
+  UT_EQ_INT(onion_ntor3_cc_response_parse(sm_back, sm_len, &present, &inc),
+            0);
+  UT_EQ_INT(present, 1);
+  UT_EQ_INT(inc, 31);
+  onion_ntor3_client_clear(&cst);
+  onion_ntor3_server_clear(&sst);
+  memwipe(keys, sizeof(keys));
 }
