@@ -8,7 +8,6 @@
 #include "feature/nodelist/default_dirs.h"
 #include "lib/conf/portspec.h"
 
-#include <float.h>
 #include <stddef.h>
 
 #define OFF(field) offsetof(or_options_t, field)
@@ -81,8 +80,9 @@ static const config_var_t option_vars[] = {
       "If 1, bootstrap from tor's default fallback directories as well as the "
       "authorities, when the directory authorities are the default ones and no "
       "FallbackDir is set."),
-  /* tor takes any number here; it "should be 1.0 or less". */
-  DBLVAR("DirAuthorityFallbackRate", DirAuthorityFallbackRate, "0.1", -DBL_MAX, DBL_MAX,
+  /* tor takes any number here (it "should be 1.0 or less"; below 0 is 0):
+   * wide bounds keep tor's torrc files loading. */
+  DBLVAR("DirAuthorityFallbackRate", DirAuthorityFallbackRate, "0.1", -1000, 1000,
          NORELOAD, "While bootstrapping from fallback directories, the directory "
          "authorities are chosen this many times as often as their weight says."),
   PORTVAR("SocksPort", SocksPorts, "9050", "127.0.0.1",
