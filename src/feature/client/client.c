@@ -481,8 +481,8 @@ nodes_changed(void)
 
 /* Where directory fetches go: a one-hop BEGIN_DIR circuit to our first
  * guard once we have one that is a directory (V2Dir), else the DirPort of
- * a fallback directory or an authority. Returns 1 if a fetch started, 0 if we must wait for the
- * directory circuit, -1 on failure. */
+ * a fallback directory or an authority. Returns 1 if a fetch started, 0 if
+ * we must wait for the directory circuit, -1 on failure. */
 static int
 start_fetch(const char *path, size_t max, dirfetch_done_fn done)
 {

@@ -1,8 +1,9 @@
 /* The client role: bootstraps the directory (cached files first, then
- * downloads from the authorities' and fallbacks' DirPorts, and over BEGIN_DIR on a
- * one-hop circuit to a guard once we know the network), keeps it fresh on
- * tor's schedule, reports tor's bootstrap phases, and hands out 3-hop exit
- * circuits for streams, one per isolation key, built through our guards. */
+ * downloads from the authorities' and fallbacks' DirPorts, and over
+ * BEGIN_DIR on a one-hop circuit to a guard once we know the network),
+ * keeps it fresh on tor's schedule, reports tor's bootstrap phases, and
+ * hands out 3-hop exit circuits for streams, one per isolation key, built
+ * through our guards. */
 #ifndef TOR_FEATURE_CLIENT_CLIENT_H
 #define TOR_FEATURE_CLIENT_CLIENT_H
 
