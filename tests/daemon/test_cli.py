@@ -295,7 +295,10 @@ class Process(Tmp):
             time.sleep(0.05)
         self.fail(f"'{text}' not in {path} after {timeout}s: {open(path).read() if os.path.exists(path) else ''}")
 
-    BASE = "DataDirectory @DIR@/data\nLog notice file @DIR@/notice.log\nSocksPort 0\n"
+    # No DirAuthority lines: without DisableNetwork the daemon would join the
+    # public Tor network (tor's default authorities); tests never do.
+    BASE = ("DataDirectory @DIR@/data\nLog notice file @DIR@/notice.log\nSocksPort 0\n"
+            "DisableNetwork 1\n")
 
     def test_sigterm_exits_cleanly_and_datadir_is_private(self):
         p = self.start(self.BASE + "PidFile @DIR@/pid\n")

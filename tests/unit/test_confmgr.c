@@ -4,6 +4,7 @@
 #include "tests/unit/unittest.h"
 #include "app/config/config.h"
 #include "feature/nodelist/dirauth_line.h"
+#include "feature/nodelist/dir_servers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,55 @@ UNITTEST(confmgr, testing_network_needs_dirauthority)
                          "FFCB46DB1339DA84674C70D7CB586434C4370441\n", "", err, sizeof(err));
   UT_ASSERT(o);
   options_free(o);
+}
+
+/* What real tor 0.4.9.11 says to the same torrc files (tor --verify-config). */
+UNITTEST(confmgr, testing_network_alternate_authorities)
+{
+  char err[512];
+  const char *auth = "test000a orport=5000 v3ident=0123456789ABCDEF0123456789ABCDEF01234567 "
+                     "127.0.0.1:7000 FFCB46DB1339DA84674C70D7CB586434C4370441\n";
+  char torrc[1024];
+  snprintf(torrc, sizeof(torrc), "TestingTorNetwork 1\nAlternateDirAuthority %s", auth);
+  UT_ASSERT(load("", torrc, "", err, sizeof(err)) == NULL);
+  UT_ASSERT(strstr(err, "both of AlternateDirAuthority and AlternateBridgeAuthority"));
+  snprintf(torrc, sizeof(torrc), "TestingTorNetwork 1\nAlternateDirAuthority %s"
+           "AlternateBridgeAuthority %s", auth, auth);
+  or_options_t *o = load("", torrc, "", err, sizeof(err));
+  UT_ASSERT(o);
+  options_free(o);
+  snprintf(torrc, sizeof(torrc), "DirAuthority %sAlternateBridgeAuthority %s", auth, auth);
+  UT_ASSERT(load("", torrc, "", err, sizeof(err)) == NULL);
+  UT_EQ_STR(err, "You cannot set both DirAuthority and Alternate*Authority.");
+}
+
+UNITTEST(confmgr, empty_torrc_uses_default_dir_servers)
+{
+  char err[512];
+  dir_servers_t ds;
+  or_options_t *o = load("", "", "", err, sizeof(err));
+  UT_ASSERT(o);
+  UT_EQ_INT(o->UseDefaultFallbackDirs, 1);
+  UT_ASSERT(o->DirAuthorityFallbackRate == 0.1);
+  UT_EQ_INT(options_dir_servers(o, &ds, err, sizeof(err)), 0);
+  UT_ASSERT(ds.default_dir_authorities && ds.default_fallbacks);
+  UT_EQ_INT(ds.n_authorities, 10);
+  UT_EQ_STR(ds.authorities[0].nickname, "moria1");
+  UT_EQ_INT(ds.n_fallbacks, 200);
+  dir_servers_clear(&ds);
+  options_free(o);
+  o = load("", "UseDefaultFallbackDirs 0\n", "", err, sizeof(err));
+  UT_ASSERT(o);
+  UT_EQ_INT(options_dir_servers(o, &ds, err, sizeof(err)), 0);
+  UT_EQ_INT(ds.n_fallbacks, 0);
+  dir_servers_clear(&ds);
+  options_free(o);
+  /* A bad FallbackDir line fails the load, naming the file and line. */
+  UT_ASSERT(load("", "SocksPort 9050\nFallbackDir 1.2.3.4:80 orport=443 id=4F06\n", "",
+                 err, sizeof(err)) == NULL);
+  UT_EQ_STR(err, "torrc:2: Invalid value for FallbackDir '1.2.3.4:80 orport=443 id=4F06': "
+            "Bad id '4F06' (40 hex digits expected)");
+  UT_ASSERT(load("", "UseDefaultFallbackDirs 2\n", "", err, sizeof(err)) == NULL);
 }
 
 UNITTEST(confmgr, dirauthority_lines)

@@ -2,7 +2,7 @@
 #include "orconfig.h"
 #include "app/config/config.h"
 #include "feature/hs/hs_config.h"
-#include "feature/nodelist/dirauth_line.h"
+#include "feature/nodelist/dir_servers.h"
 #include "lib/crypt/crypto_s2k.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
@@ -176,6 +176,19 @@ options_safe_logging_mode(const or_options_t *options)
 }
 
 int
+options_dir_servers(const or_options_t *options, dir_servers_t *out, char *err, size_t errlen)
+{
+  dir_servers_config_t cfg = {
+    .dir_authorities = options->DirAuthorities,
+    .alternate_dir_authorities = options->AlternateDirAuthorities,
+    .alternate_bridge_authorities = options->AlternateBridgeAuthorities,
+    .fallback_dirs = options->FallbackDirs,
+    .use_default_fallback_dirs = options->UseDefaultFallbackDirs,
+  };
+  return dir_servers_select(&cfg, out, err, errlen);
+}
+
+int
 options_validate(or_options_t *options, char *err, size_t errlen)
 {
   if (!options->DataDirectory && default_data_directory(options, err, errlen) < 0)
@@ -207,18 +220,15 @@ options_validate(or_options_t *options, char *err, size_t errlen)
       return -1;
     }
   }
-  for (const config_line_t *l = options->DirAuthorities; l; l = l->next) {
-    dir_authority_t auth;
-    char why[256];
-    if (dir_authority_line_parse(l->value, &auth, why, sizeof(why)) < 0) {
-      snprintf(err, errlen, "%s: Invalid value for DirAuthority '%s': %s",
-               config_line_where(l), l->value, why);
-      return -1;
-    }
-  }
-  if (options->TestingTorNetwork && !options->DirAuthorities) {
+  dir_servers_t dir_servers;
+  if (options_dir_servers(options, &dir_servers, err, errlen) < 0)
+    return -1;
+  dir_servers_clear(&dir_servers);
+  if (options->TestingTorNetwork && !options->DirAuthorities &&
+      !(options->AlternateDirAuthorities && options->AlternateBridgeAuthorities)) {
     snprintf(err, errlen, "TestingTorNetwork may only be configured in combination with "
-             "a non-default set of DirAuthority lines.");
+             "a non-default set of DirAuthority or both of AlternateDirAuthority and "
+             "AlternateBridgeAuthority configured.");
     return -1;
   }
   double p = options->PathsNeededToBuildCircuits;

@@ -28,6 +28,11 @@ typedef struct or_options_t {
   int ProtocolWarnings;
   /* Network and client */
   config_line_t *DirAuthorities;
+  config_line_t *AlternateDirAuthorities;
+  config_line_t *AlternateBridgeAuthorities;
+  config_line_t *FallbackDirs;
+  int UseDefaultFallbackDirs;
+  double DirAuthorityFallbackRate;
   config_line_t *SocksPorts;
   config_line_t *Addresses;
   double PathsNeededToBuildCircuits;
@@ -138,6 +143,14 @@ or_options_t *options_from_torrc_text(const tor_cmdline_t *cmdline, const char *
                                       char *err, size_t errlen);
 /* Makes merged the lines in force (taking ownership). */
 void options_adopt_merged_lines(config_line_t *merged);
+
+/* The directory authorities and fallback directories the options select
+ * (feature/nodelist/dir_servers.h: tor's defaults unless the torrc names
+ * its own). Returns 0 (free out with dir_servers_clear), or -1 with the
+ * reason in err. */
+struct dir_servers_t;
+int options_dir_servers(const or_options_t *options, struct dir_servers_t *out, char *err,
+                        size_t errlen);
 
 /* Default locations. */
 const char *options_default_torrc(void);

@@ -5,6 +5,7 @@
  * doc/tor.1 lists them. */
 #include "orconfig.h"
 #include "app/config/config.h"
+#include "feature/nodelist/default_dirs.h"
 #include "lib/conf/portspec.h"
 
 #include <stddef.h>
@@ -63,7 +64,27 @@ static const config_var_t option_vars[] = {
   /* Network and client */
   VAR("DirAuthority", LINELIST, DirAuthorities, NULL, NORELOAD,
       "\"[nickname] [flags] ADDRESS:DIRPORT FINGERPRINT\": a directory authority to use "
-      "instead of the default ones."),
+      "instead of the default ones (without any, those of the public Tor network, "
+      "as in tor " DEFAULT_DIRS_TOR_VERSION ")."),
+  VAR("AlternateDirAuthority", LINELIST, AlternateDirAuthorities, NULL, NORELOAD,
+      "As DirAuthority, but replaces only the default directory authorities, "
+      "keeping the default bridge authority."),
+  VAR("AlternateBridgeAuthority", LINELIST, AlternateBridgeAuthorities, NULL, NORELOAD,
+      "As DirAuthority, but replaces only the default bridge authority."),
+  VAR("FallbackDir", LINELIST, FallbackDirs, NULL, NORELOAD,
+      "\"ADDRESS[:DIRPORT] orport=PORT id=FINGERPRINT [weight=N] [ipv6=[ADDR]:PORT]\": "
+      "a directory to bootstrap from, replacing the default fallback directories. "
+      "This daemon fetches only from those with a DirPort (tor " DEFAULT_DIRS_TOR_VERSION
+      "'s own fallbacks have none)."),
+  VAR("UseDefaultFallbackDirs", BOOL, UseDefaultFallbackDirs, "1", NORELOAD,
+      "If 1, bootstrap from tor's default fallback directories as well as the "
+      "authorities, when the directory authorities are the default ones and no "
+      "FallbackDir is set."),
+  /* tor takes any number here (it "should be 1.0 or less"; below 0 is 0):
+   * wide bounds keep tor's torrc files loading. */
+  DBLVAR("DirAuthorityFallbackRate", DirAuthorityFallbackRate, "0.1", -1000, 1000,
+         NORELOAD, "While bootstrapping from fallback directories, the directory "
+         "authorities are chosen this many times as often as their weight says."),
   PORTVAR("SocksPort", SocksPorts, "9050", "127.0.0.1",
           PORTFLAGS_SOCKS_ALLOWED, PORTFLAGS_SOCKS_DEFAULT, NORELOAD,
           "\"[ADDRESS:]PORT|auto|0|unix:PATH [flags]\": accept SOCKS 4, 4a and 5 "

@@ -14,6 +14,8 @@
 #include "feature/hs/hs_config.h"
 #include "feature/hs/hs_dirop.h"
 #include "feature/hs/hs_service.h"
+#include "feature/nodelist/default_dirs.h"
+#include "feature/nodelist/dir_servers.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
 
@@ -432,6 +434,7 @@ free_events(void)
 /* ---- the client role ---- */
 
 static guard_set_t guards;
+static dir_servers_t dir_servers;   /* client_config points into it */
 static client_config_t client_config;
 static int client_running;
 
@@ -458,16 +461,36 @@ start_client(const or_options_t *options)
     return 0;
   }
   memset(&client_config, 0, sizeof(client_config));
-  for (const config_line_t *l = options->DirAuthorities; l; l = l->next) {
-    char err[256];
-    if (client_config.n_authorities < CLIENT_MAX_AUTHORITIES &&
-        dir_authority_line_parse(l->value, &client_config.authorities[client_config.n_authorities],
-                                 err, sizeof(err)) == 0)
-      client_config.n_authorities++;
+  char err[1024];
+  dir_servers_clear(&dir_servers);
+  if (options_dir_servers(options, &dir_servers, err, sizeof(err)) < 0) {
+    log_err(LD_CONFIG, "%s", err);
+    return -1;
   }
+  /* Bridge authorities serve no consensus: they are not directory sources. */
+  for (size_t i = 0; i < dir_servers.n_authorities; i++)
+    if (!dir_servers.authorities[i].is_bridge &&
+        client_config.n_authorities < CLIENT_MAX_AUTHORITIES)
+      client_config.authorities[client_config.n_authorities++] = dir_servers.authorities[i];
+  client_config.fallbacks = dir_servers.fallbacks;
+  client_config.n_fallbacks = dir_servers.n_fallbacks;
+  client_config.authority_fallback_rate = options->DirAuthorityFallbackRate;
+  if (dir_servers.default_dir_authorities)
+    log_notice(LD_DIR, "No DirAuthority lines: joining the public Tor network, with tor "
+               "%s's default directory authorities.", DEFAULT_DIRS_TOR_VERSION);
+  size_t no_dirport = dir_servers.n_fallbacks -
+    dir_servers_count_dirport_fallbacks(dir_servers.fallbacks, dir_servers.n_fallbacks);
+  /* Say so: these fallbacks exist to keep bootstrap load off the
+   * authorities, and this daemon cannot spare them that yet. */
+  if (no_dirport)
+    log_notice(LD_DIR, "%zu of the %zu fallback directories serve the directory only on "
+               "their ORPort (through a one-hop CREATE_FAST circuit, which this daemon does "
+               "not build yet): bootstrapping from the DirPorts of the directory authorities%s.",
+               no_dirport, dir_servers.n_fallbacks,
+               no_dirport < dir_servers.n_fallbacks ? " and the other fallbacks" : "");
   if (client_config.n_authorities == 0) {
-    log_warn(LD_CONFIG, "No DirAuthority lines: this daemon has no built-in directory "
-             "authorities yet, so it will not connect to any network.");
+    log_warn(LD_CONFIG, "No directory authority other than bridge authorities: "
+             "not connecting to any network.");
     return 0;
   }
   statefile_load(options->DataDirectory, &guards);
@@ -516,6 +539,7 @@ stop_client(void)
   channel_close_all_now();
   save_guards(&guards);
   statefile_free_all();
+  dir_servers_clear(&dir_servers);
   client_running = 0;
 }
 

@@ -6,6 +6,7 @@
 #include "feature/dirclient/dirfetch.h"
 #include "feature/dirclient/dirstate.h"
 #include "feature/dirparse/protover.h"
+#include "feature/nodelist/dir_servers.h"
 #include "feature/nodelist/path.h"
 #include "feature/control/control_events.h"
 #include "lib/log/log.h"
@@ -85,12 +86,15 @@ schedule_dir_step(int seconds)
   evtimer_add(client.dir_timer, &tv);
 }
 
-static const dir_authority_t *
-random_authority(void)
+/* A fallback directory or an authority to fetch from by DirPort. */
+static int
+pick_bootstrap_dir(const char **address, uint16_t *dir_port)
 {
-  if (client.cfg->n_authorities == 0)
-    return NULL;
-  return &client.cfg->authorities[rng((uint64_t)client.cfg->n_authorities)];
+  const client_config_t *c = client.cfg;
+  double u = (double)rng(1ull << 53) / (double)(1ull << 53);
+  return dir_servers_pick_dirport(c->authorities, (size_t)c->n_authorities, c->fallbacks,
+                                  (size_t)c->n_fallbacks, c->authority_fallback_rate, u,
+                                  address, dir_port);
 }
 
 /* ---- circuits ---- */
@@ -476,9 +480,9 @@ nodes_changed(void)
 }
 
 /* Where directory fetches go: a one-hop BEGIN_DIR circuit to our first
- * guard once we have one that is a directory (V2Dir), else an authority's
- * DirPort. Returns 1 if a fetch started, 0 if we must wait for the
- * directory circuit, -1 on failure. */
+ * guard once we have one that is a directory (V2Dir), else the DirPort of
+ * a fallback directory or an authority. Returns 1 if a fetch started, 0 if
+ * we must wait for the directory circuit, -1 on failure. */
 static int
 start_fetch(const char *path, size_t max, dirfetch_done_fn done)
 {
@@ -495,10 +499,11 @@ start_fetch(const char *path, size_t max, dirfetch_done_fn done)
     if (launch_circuit(1, 0, NULL, 0, NULL))
       return 0;
   }
-  const dir_authority_t *a = random_authority();
-  if (!a)
+  const char *address;
+  uint16_t dir_port;
+  if (pick_bootstrap_dir(&address, &dir_port) < 0)
     return -1;
-  client.fetch = dirfetch_via_dirport(client.base, a->address, a->dir_port, path, max, done, NULL);
+  client.fetch = dirfetch_via_dirport(client.base, address, dir_port, path, max, done, NULL);
   return client.fetch ? 1 : -1;
 }
 
@@ -638,8 +643,8 @@ client_start(struct event_base *base, const client_config_t *config)
     if (config->authorities[i].has_v3_identity)
       memcpy(v3[n++], config->authorities[i].v3_identity_digest, 20);
   if (n == 0) {
-    log_err(LD_DIR, "No DirAuthority line with a v3ident: this daemon has no built-in "
-            "directory authorities yet, so it needs DirAuthority lines to bootstrap.");
+    log_err(LD_DIR, "No directory authority with a v3ident: no consensus could be "
+            "verified, so there is nothing to bootstrap from.");
     return -1;
   }
   dirstate_init(&client.dir, config->datadir, (const uint8_t (*)[20])v3, (size_t)n);

@@ -1,8 +1,9 @@
 /* The client role: bootstraps the directory (cached files first, then
- * downloads from the DirAuthority lines' DirPorts, and over BEGIN_DIR on a
- * one-hop circuit to a guard once we know the network), keeps it fresh on
- * tor's schedule, reports tor's bootstrap phases, and hands out 3-hop exit
- * circuits for streams, one per isolation key, built through our guards. */
+ * downloads from the authorities' and fallbacks' DirPorts, and over
+ * BEGIN_DIR on a one-hop circuit to a guard once we know the network),
+ * keeps it fresh on tor's schedule, reports tor's bootstrap phases, and
+ * hands out 3-hop exit circuits for streams, one per isolation key, built
+ * through our guards. */
 #ifndef TOR_FEATURE_CLIENT_CLIENT_H
 #define TOR_FEATURE_CLIENT_CLIENT_H
 
@@ -12,6 +13,7 @@
 #include "core/or/circuit.h"
 #include "feature/client/guards.h"
 #include "feature/nodelist/dirauth_line.h"
+#include "feature/nodelist/fallbackdir_line.h"
 
 struct event_base;
 
@@ -19,8 +21,16 @@ struct event_base;
 
 typedef struct client_config_t {
   const char *datadir;
-  dir_authority_t authorities[CLIENT_MAX_AUTHORITIES];
+  dir_authority_t authorities[CLIENT_MAX_AUTHORITIES]; /* no bridge authorities */
   int n_authorities;
+  /* Fallback directories (FallbackDir, or tor's defaults): until the guards
+   * serve the directory, fetches go to one with a DirPort or to an
+   * authority (dir_servers_pick_dirport). Those without a DirPort, as all
+   * of tor 0.4.9's are, would need a one-hop CREATE_FAST circuit to their
+   * ORPort, which this client does not build: they are not used. */
+  const fallback_dir_t *fallbacks;
+  int n_fallbacks;
+  double authority_fallback_rate; /* DirAuthorityFallbackRate */
   double paths_needed;          /* PathsNeededToBuildCircuits; -1: 0.6 */
   int distinct_subnets;         /* 0 in TestingTorNetwork */
   guard_set_t *guards;          /* loaded by the caller from the state file */
