@@ -6,6 +6,7 @@
 #include "core/or/congestion.h"
 #include "core/crypto/onion_cells.h"
 #include "core/crypto/onion_ntor.h"
+#include "core/crypto/onion_ntor_v3.h"
 #include "core/crypto/relay_crypto.h"
 #include "core/crypto/relay_crypto_hs.h"
 #include "core/crypto/relay_msg.h"
@@ -48,7 +49,9 @@ struct circuit_t {
   relay_crypto_t *crypto[CIRCUIT_MAX_HOPS]; /* one per open hop */
   int n_hops;
   int n_open;
-  onion_ntor_client_state_t ntor;           /* the hop being added */
+  onion_ntor_client_state_t ntor;           /* the hop being added, ntor v1 */
+  onion_ntor3_client_state_t ntor3;         /* ... or ntor v3 */
+  int adding_v3;                            /* which of the two */
   int relay_early_sent;
   /* An onion service rendezvous adds an end-to-end hop beyond the last
    * real one, at index n_hops. */
@@ -113,6 +116,7 @@ circuit_free_now(circuit_t *circ)
   hs_e2e_crypto_free(circ->e2e);
   free(circ->e2e_cc);
   onion_ntor_client_clear(&circ->ntor);
+  onion_ntor3_client_clear(&circ->ntor3);
   if (circ->timeout_event)
     event_free(circ->timeout_event);
   memwipe(circ, sizeof(*circ));
@@ -391,6 +395,38 @@ circuit_note_built(circuit_t *circ)
     circ->handlers.on_built(circ, circ->arg);
 }
 
+/* The handshake for the hop being added into buf: ntor v3 where the
+ * relay offers it, as tor clients do (proposal 332; with no extensions
+ * for now), else ntor v1. */
+static int
+make_onionskin(circuit_t *circ, const circuit_hop_info_t *h, uint8_t *buf, size_t cap,
+               onion_handshake_t *hs)
+{
+  circ->adding_v3 = h->ntor_v3;
+  if (h->ntor_v3) {
+    /* The client message is an extension list, here with none (one
+     * count byte): real relays refuse an empty message. */
+    static const uint8_t no_extensions[1] = { 0 };
+    size_t len;
+    if (onion_ntor3_client_create(&circ->ntor3, h->ed_id, h->ntor_onion_key,
+                                  (const uint8_t *)ONION_NTOR3_CIRC_VERIFICATION,
+                                  ONION_NTOR3_CIRC_VERIFICATION_LEN, no_extensions,
+                                  sizeof(no_extensions), buf, cap,
+                                  &len) < 0 || len > UINT16_MAX)
+      return -1;
+    hs->htype = ONION_HTYPE_NTOR_V3;
+    hs->hlen = (uint16_t)len;
+  } else {
+    if (cap < NTOR_ONIONSKIN_LEN ||
+        onion_ntor_client_create(&circ->ntor, h->rsa_id, h->ntor_onion_key, buf) < 0)
+      return -1;
+    hs->htype = ONION_HTYPE_NTOR;
+    hs->hlen = NTOR_ONIONSKIN_LEN;
+  }
+  hs->hdata = buf;
+  return 0;
+}
+
 /* Sends EXTEND2 for the next hop, or reports the circuit built. */
 static void
 circuit_extend_next(circuit_t *circ)
@@ -400,11 +436,11 @@ circuit_extend_next(circuit_t *circ)
     return;
   }
   const circuit_hop_info_t *next = &circ->hops[circ->n_open].info;
-  uint8_t onionskin[NTOR_ONIONSKIN_LEN], body[RELAY_DATA_MAX];
+  uint8_t onionskin[NTOR3_ONIONSKIN_OVERHEAD + 64], body[RELAY_DATA_MAX];
   extend2_request_t req;
   memset(&req, 0, sizeof(req));
   if (inet_pton(AF_INET, next->address, req.ipv4_addr) != 1 ||
-      onion_ntor_client_create(&circ->ntor, next->rsa_id, next->ntor_onion_key, onionskin) < 0) {
+      make_onionskin(circ, next, onionskin, sizeof(onionskin), &req.handshake) < 0) {
     circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
     return;
   }
@@ -416,9 +452,6 @@ circuit_extend_next(circuit_t *circ)
     req.has_ed25519_id = 1;
     memcpy(req.ed25519_id, next->ed_id, sizeof(req.ed25519_id));
   }
-  req.handshake.htype = ONION_HTYPE_NTOR;
-  req.handshake.hlen = NTOR_ONIONSKIN_LEN;
-  req.handshake.hdata = onionskin;
   int len = extend2_body_encode(body, sizeof(body), &req);
   if (len < 0 || circ->relay_early_sent >= CIRCUIT_MAX_RELAY_EARLY) {
     circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
@@ -437,14 +470,29 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
   const uint8_t *hdata;
   uint16_t hlen;
   uint8_t keys[ONION_NTOR_CIRCUIT_KEY_WITH_KH_LEN];
-  if (created2_body_parse(reply, len, &hdata, &hlen) < 0 || hlen != NTOR_REPLY_LEN ||
-      onion_ntor_client_finish(&circ->ntor, hdata, keys, sizeof(keys)) < 0) {
-    log_protocol_warn(LD_PROTOCOL, "Bad ntor reply from hop %d (%s) of circuit %u.",
-                      circ->n_open + 1, circ->hops[circ->n_open].info.nickname, circ->log_id);
+  uint8_t server_msg[64];
+  size_t server_msg_len = 0;
+  int ok = created2_body_parse(reply, len, &hdata, &hlen) == 0;
+  if (ok && circ->adding_v3)
+    ok = onion_ntor3_client_finish(&circ->ntor3, hdata, hlen, server_msg, sizeof(server_msg),
+                                   &server_msg_len, keys, sizeof(keys)) == 0;
+  else if (ok)
+    ok = hlen == NTOR_REPLY_LEN &&
+         onion_ntor_client_finish(&circ->ntor, hdata, keys, sizeof(keys)) == 0;
+  onion_ntor_client_clear(&circ->ntor);
+  onion_ntor3_client_clear(&circ->ntor3);
+  if (!ok) {
+    log_protocol_warn(LD_PROTOCOL, "Bad ntor%s reply from hop %d (%s) of circuit %u.",
+                      circ->adding_v3 ? " v3" : "", circ->n_open + 1,
+                      circ->hops[circ->n_open].info.nickname, circ->log_id);
     circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
     return;
   }
-  onion_ntor_client_clear(&circ->ntor);
+  /* We asked for no extension: whatever the server message says is
+   * ignored, as tor does for extensions it did not request. */
+  memwipe(server_msg, sizeof(server_msg));
+  log_info(LD_CIRC, "Circuit %u: hop %d (%s) open, ntor%s.", circ->log_id, circ->n_open + 1,
+           circ->hops[circ->n_open].info.nickname, circ->adding_v3 ? " v3" : " v1");
   memcpy(circ->hops[circ->n_open].kh, keys + ONION_NTOR_CIRCUIT_KEY_LEN, 20);
   relay_crypto_t *rc = relay_crypto_new(keys, ONION_NTOR_CIRCUIT_KEY_LEN);
   memwipe(keys, sizeof(keys));
@@ -464,7 +512,7 @@ static void
 circuit_start_create(circuit_t *circ)
 {
   const circuit_hop_info_t *first = &circ->hops[0].info;
-  uint8_t onionskin[NTOR_ONIONSKIN_LEN];
+  uint8_t onionskin[NTOR3_ONIONSKIN_OVERHEAD + 64];
   cell_t cell;
   circ->circ_id = channel_circ_attach(circ->chan, circ);
   if (!circ->circ_id) {
@@ -474,8 +522,8 @@ circuit_start_create(circuit_t *circ)
   memset(&cell, 0, sizeof(cell));
   cell.circ_id = circ->circ_id;
   cell.command = CELL_CREATE2;
-  onion_handshake_t hs = { ONION_HTYPE_NTOR, NTOR_ONIONSKIN_LEN, onionskin };
-  if (onion_ntor_client_create(&circ->ntor, first->rsa_id, first->ntor_onion_key, onionskin) < 0 ||
+  onion_handshake_t hs;
+  if (make_onionskin(circ, first, onionskin, sizeof(onionskin), &hs) < 0 ||
       create2_body_encode(cell.payload, sizeof(cell.payload), &hs) < 0) {
     circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
     return;

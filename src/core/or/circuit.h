@@ -38,6 +38,7 @@ typedef struct circuit_hop_info_t {
   int has_ed_id;
   uint8_t ntor_onion_key[32];
   char nickname[20];          /* for logs */
+  int ntor_v3;                /* extend with ntor v3 (needs has_ed_id) */
 } circuit_hop_info_t;
 
 typedef enum {

@@ -42,6 +42,8 @@ node_get_hop_info(const node_t *node, circuit_hop_info_t *out)
   memcpy(out->rsa_id, node->rsa_id, sizeof(out->rsa_id));
   memcpy(out->ed_id, node->ed_id, sizeof(out->ed_id));
   out->has_ed_id = node->has_ed_id;
+  /* ntor v3 binds the Ed25519 identity: without one, ntor v1. */
+  out->ntor_v3 = node->ntor_v3 && node->has_ed_id;
   memcpy(out->ntor_onion_key, node->ntor_onion_key, sizeof(out->ntor_onion_key));
   snprintf(out->nickname, sizeof(out->nickname), "%s", node->nickname);
 }

@@ -36,6 +36,8 @@ typedef struct node_t {
   uint16_t dir_port;
   uint32_t flags;              /* NODE_FLAG_* */
   uint32_t bandwidth;          /* consensus "w Bandwidth=", in kilobytes/s */
+  int ntor_v3;                 /* "pr" lists Relay=4 */
+  int flowctrl_cc;             /* "pr" lists FlowCtrl=2 */
   uint8_t md_digest[32];       /* consensus "m" line */
   int has_microdesc;           /* the fields below are known */
   uint8_t ntor_onion_key[32];

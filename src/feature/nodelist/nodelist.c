@@ -55,6 +55,10 @@ nodelist_build(const consensus_t *c, const microdesc_list_t *mds)
     n->dir_port = r->dir_port;
     n->flags = node_flags_from_consensus(r->flags);
     n->bandwidth = r->has_bandwidth ? r->bandwidth : 0;
+    /* Relay=4: the ntor v3 handshake (proposal 332); FlowCtrl=2:
+     * congestion control (proposal 324). */
+    n->ntor_v3 = r->protocols && protover_set_supports(r->protocols, "Relay", 4);
+    n->flowctrl_cc = r->protocols && protover_set_supports(r->protocols, "FlowCtrl", 2);
     policy_summary_reject_all(&n->exit_policy);
     if (!r->has_md_digest)
       continue;
