@@ -541,6 +541,15 @@ handle_introduce2(hs_intro_t *in, const uint8_t *body, size_t len)
   }
   memcpy(rp.ntor_onion_key, p.onion_key, 32);
   snprintf(rp.nickname, sizeof(rp.nickname), "rendezvous");
+  /* The client names the point by link specifiers; what it speaks (ntor
+   * v3) we learn from our consensus, when it is there with the same key. */
+  const dirstate_t *ds = client_dirstate();
+  const node_t *rp_node = ds && ds->nodes ? nodelist_find(ds->nodes, rp.rsa_id) : NULL;
+  if (rp_node && rp.has_ed_id && rp_node->has_ed_id && !memcmp(rp_node->ed_id, rp.ed_id, 32) &&
+      !memcmp(rp_node->ntor_onion_key, rp.ntor_onion_key, 32)) {
+    rp.ntor_v3 = rp_node->ntor_v3;
+    snprintf(rp.nickname, sizeof(rp.nickname), "%s", rp_node->nickname);
+  }
   const circuit_purpose_t purpose = { "HS_SERVICE_REND", "HSSR_CONNECTING", svc_name(in->svc) };
   circuit_t *rcirc = client_launch_circuit_to(&rp, &rend_handlers, r, &purpose);
   if (!rcirc) {
