@@ -7,6 +7,7 @@
 #include "core/crypto/onion_cells.h"
 #include "core/crypto/onion_ntor.h"
 #include "core/crypto/onion_ntor_v3.h"
+#include "core/crypto/onion_ntor_v3_ext.h"
 #include "core/crypto/relay_crypto.h"
 #include "core/crypto/relay_crypto_hs.h"
 #include "core/crypto/relay_msg.h"
@@ -36,6 +37,7 @@ typedef struct circuit_hop_t {
   circuit_hop_info_t info;
   sendme_circ_t sendme;       /* windows toward and from this hop */
   uint8_t kh[20];             /* ntor KH: onion services bind cells to it */
+  cc_vegas_t *cc;             /* congestion control with this hop, if any */
 } circuit_hop_t;
 
 struct circuit_t {
@@ -52,6 +54,7 @@ struct circuit_t {
   onion_ntor_client_state_t ntor;           /* the hop being added, ntor v1 */
   onion_ntor3_client_state_t ntor3;         /* ... or ntor v3 */
   int adding_v3;                            /* which of the two */
+  int adding_requested_cc;                  /* we asked it for congestion control */
   int relay_early_sent;
   /* An onion service rendezvous adds an end-to-end hop beyond the last
    * real one, at index n_hops. */
@@ -113,6 +116,8 @@ circuit_free_now(circuit_t *circ)
 {
   for (int i = 0; i < circ->n_open; i++)
     relay_crypto_free(circ->crypto[i]);
+  for (int i = 0; i < circ->n_hops; i++)
+    free(circ->hops[i].cc);
   hs_e2e_crypto_free(circ->e2e);
   free(circ->e2e_cc);
   onion_ntor_client_clear(&circ->ntor);
@@ -204,7 +209,7 @@ hop_sendme(circuit_t *circ, int hop)
 static cc_vegas_t *
 hop_cc(const circuit_t *circ, int hop)
 {
-  return hop == circ->n_hops ? circ->e2e_cc : NULL;
+  return hop == circ->n_hops ? circ->e2e_cc : circ->hops[hop].cc;
 }
 
 static uint64_t
@@ -265,7 +270,7 @@ circuit_e2e_use_congestion_control(circuit_t *circ, int sendme_inc)
 int
 circuit_uses_congestion_control(const circuit_t *circ)
 {
-  return circ->e2e_cc != NULL;
+  return hop_cc(circ, last_hop(circ)) != NULL;
 }
 
 /* ---- sending ---- */
@@ -403,15 +408,23 @@ make_onionskin(circuit_t *circ, const circuit_hop_info_t *h, uint8_t *buf, size_
                onion_handshake_t *hs)
 {
   circ->adding_v3 = h->ntor_v3;
+  circ->adding_requested_cc = h->ntor_v3 && h->request_cc;
   if (h->ntor_v3) {
-    /* The client message is an extension list, here with none (one
-     * count byte): real relays refuse an empty message. */
-    static const uint8_t no_extensions[1] = { 0 };
+    /* The client message is an extension list: the congestion control
+     * request, or none (one count byte: real relays refuse an empty
+     * message). */
+    uint8_t msg[16] = { 0 };
+    size_t msg_len = 1;
+    if (circ->adding_requested_cc) {
+      int n = onion_ntor3_cc_request_encode(msg, sizeof(msg));
+      if (n < 0)
+        return -1;
+      msg_len = (size_t)n;
+    }
     size_t len;
     if (onion_ntor3_client_create(&circ->ntor3, h->ed_id, h->ntor_onion_key,
                                   (const uint8_t *)ONION_NTOR3_CIRC_VERIFICATION,
-                                  ONION_NTOR3_CIRC_VERIFICATION_LEN, no_extensions,
-                                  sizeof(no_extensions), buf, cap,
+                                  ONION_NTOR3_CIRC_VERIFICATION_LEN, msg, msg_len, buf, cap,
                                   &len) < 0 || len > UINT16_MAX)
       return -1;
     hs->htype = ONION_HTYPE_NTOR_V3;
@@ -488,11 +501,23 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
     circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
     return;
   }
-  /* We asked for no extension: whatever the server message says is
-   * ignored, as tor does for extensions it did not request. */
+  /* Congestion control: only where we asked for it (proposal 324 §10.5:
+   * an answer we did not request is a protocol error). */
+  int cc_present = 0;
+  uint8_t sendme_inc = 0;
+  if (circ->adding_v3 &&
+      (onion_ntor3_cc_response_parse(server_msg, server_msg_len, &cc_present, &sendme_inc) < 0 ||
+       (cc_present && (!circ->adding_requested_cc || sendme_inc == 0)))) {
+    log_protocol_warn(LD_PROTOCOL, "Bad ntor v3 server message from hop %d (%s) of circuit %u.",
+                      circ->n_open + 1, circ->hops[circ->n_open].info.nickname, circ->log_id);
+    memwipe(keys, sizeof(keys));
+    circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+    return;
+  }
   memwipe(server_msg, sizeof(server_msg));
-  log_info(LD_CIRC, "Circuit %u: hop %d (%s) open, ntor%s.", circ->log_id, circ->n_open + 1,
-           circ->hops[circ->n_open].info.nickname, circ->adding_v3 ? " v3" : " v1");
+  log_info(LD_CIRC, "Circuit %u: hop %d (%s) open, ntor%s%s.", circ->log_id, circ->n_open + 1,
+           circ->hops[circ->n_open].info.nickname, circ->adding_v3 ? " v3" : " v1",
+           cc_present ? ", congestion control" : "");
   memcpy(circ->hops[circ->n_open].kh, keys + ONION_NTOR_CIRCUIT_KEY_LEN, 20);
   relay_crypto_t *rc = relay_crypto_new(keys, ONION_NTOR_CIRCUIT_KEY_LEN);
   memwipe(keys, sizeof(keys));
@@ -502,6 +527,19 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
   }
   circ->crypto[circ->n_open] = rc;
   sendme_circ_init(&circ->hops[circ->n_open].sendme);
+  if (cc_present) {
+    cc_params_t params;
+    cc_params_default_exit(&params);
+    params.sendme_inc = sendme_inc;
+    circ->hops[circ->n_open].cc = malloc(sizeof(cc_vegas_t));
+    if (!circ->hops[circ->n_open].cc) {
+      circ->n_open++;   /* its crypto is freed with the circuit */
+      circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+      return;
+    }
+    cc_vegas_init(circ->hops[circ->n_open].cc, &params);
+    sendme_circ_receive_with_cc(&circ->hops[circ->n_open].sendme, sendme_inc);
+  }
   circ->n_open++;
   if (observer)
     observer(circ, CIRCUIT_EVENT_EXTENDED, CIRCUIT_CLOSE_REQUESTED);
@@ -799,7 +837,7 @@ circuit_take_bw(circuit_t *circ, circuit_bw_t *out)
 {
   *out = circ->bw;
   memset(&circ->bw, 0, sizeof(circ->bw));
-  const cc_vegas_t *cc = circ->e2e_cc;
+  const cc_vegas_t *cc = hop_cc(circ, last_hop(circ));
   if (cc) {
     out->has_cc = 1;
     out->in_slow_start = cc->in_slow_start;

@@ -39,6 +39,8 @@ typedef struct circuit_hop_info_t {
   uint8_t ntor_onion_key[32];
   char nickname[20];          /* for logs */
   int ntor_v3;                /* extend with ntor v3 (needs has_ed_id) */
+  int request_cc;             /* with ntor v3: ask for congestion control
+                               * (an exit hop; proposal 324 section 10) */
 } circuit_hop_info_t;
 
 typedef enum {
@@ -121,7 +123,10 @@ int circuit_add_e2e_hop(circuit_t *circ, struct hs_e2e_crypto_t *e2e);
  * answered likewise; streams then use XON/XOFF, not stream windows.
  * Returns 0, or -1 without an end-to-end hop or on a bad sendme_inc. */
 int circuit_e2e_use_congestion_control(circuit_t *circ, int sendme_inc);
-/* 1 once circuit_e2e_use_congestion_control succeeded. */
+/* 1 if the hop streams use (the end-to-end hop, else the last) runs
+ * congestion control: negotiated by circuit_e2e_use_congestion_control,
+ * or in the ntor v3 handshake of a hop launched with request_cc. Streams
+ * then use XON/XOFF, not stream windows. */
 int circuit_uses_congestion_control(const circuit_t *circ);
 
 /* Closes the circuit: sends DESTROY if the channel is up, calls on_closed

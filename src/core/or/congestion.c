@@ -37,6 +37,17 @@ cc_params_default_onion(cc_params_t *p)
 }
 
 void
+cc_params_default_exit(cc_params_t *p)
+{
+  cc_params_default_onion(p);
+  p->ss_cap = 500;
+  p->vegas_alpha = 2 * OUTBUF_CELLS;
+  p->vegas_beta = 4 * OUTBUF_CELLS;
+  p->vegas_gamma = 3 * OUTBUF_CELLS;
+  p->vegas_delta = 6 * OUTBUF_CELLS;
+}
+
+void
 cc_vegas_init(cc_vegas_t *cc, const cc_params_t *p)
 {
   memset(cc, 0, sizeof(*cc));

@@ -41,8 +41,10 @@ typedef struct cc_params_t {
   int ewma_ss;          /* cc_ewma_ss */
 } cc_params_t;
 
-/* The defaults the proposal gives for onion service circuits. */
+/* The defaults the proposal gives for onion service circuits, and for
+ * exit circuits (section 6.5.3: other Vegas thresholds, sscap 500). */
 void cc_params_default_onion(cc_params_t *p);
+void cc_params_default_exit(cc_params_t *p);
 
 /* At most this many SENDMEs can be outstanding: cwnd is capped at this
  * many times sendme_inc cells. */

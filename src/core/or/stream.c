@@ -20,6 +20,11 @@ struct stream_t {
   int package_window;
   int deliver_window;
   int consumer_blocked;
+  /* Under congestion control (proposal 324 §4): no stream windows; the
+   * far end pauses us with XOFF and resumes us with XON, and we do the
+   * same when our owner cannot take more. */
+  int cc;
+  int xoff_sent, xoff_received;
   stream_handlers_t handlers;
   void *arg;
 };
@@ -84,6 +89,7 @@ stream_start(circuit_t *circ, uint8_t command, const uint8_t *body, size_t len,
   s->state = state;
   s->package_window = STREAMWINDOW_START;
   s->deliver_window = STREAMWINDOW_START;
+  s->cc = circuit_uses_congestion_control(circ);
   s->handlers = *handlers;
   s->arg = arg;
   if (!s->id || circuit_send_relay(circ, -1, command, s->id, body, len) < 0) {
@@ -129,12 +135,21 @@ stream_open(circuit_t *circ, const char *target, const stream_handlers_t *handle
                       STREAM_CONNECTING, handlers, arg);
 }
 
+/* May DATA go out on this stream (the circuit aside)? */
+static int
+stream_may_package(const stream_t *s)
+{
+  return s->cc ? !s->xoff_received : s->package_window > 0;
+}
+
 size_t
 stream_sendable(const stream_t *s)
 {
-  if (s->state != STREAM_OPEN || s->package_window <= 0 || !circuit_can_package(s->circ))
+  if (s->state != STREAM_OPEN || !stream_may_package(s) || !circuit_can_package(s->circ))
     return 0;
-  return (size_t)s->package_window * RELAY_DATA_MAX;
+  /* Under congestion control the circuit's window is the bound; a
+   * stream window's worth is what we offer per call. */
+  return (size_t)(s->cc ? STREAMWINDOW_START : s->package_window) * RELAY_DATA_MAX;
 }
 
 long
@@ -143,14 +158,15 @@ stream_send(stream_t *s, const uint8_t *data, size_t len)
   size_t taken = 0;
   if (s->state != STREAM_OPEN)
     return -1;
-  while (taken < len && s->package_window > 0) {
+  while (taken < len && stream_may_package(s)) {
     size_t chunk = len - taken < RELAY_DATA_MAX ? len - taken : RELAY_DATA_MAX;
     int r = circuit_send_relay(s->circ, -1, RELAY_COMMAND_DATA, s->id, data + taken, chunk);
     if (r == -2)
       break;       /* the circuit window is closed */
     if (r < 0)
       return taken ? (long)taken : -1;
-    s->package_window--;
+    if (!s->cc)
+      s->package_window--;
     taken += chunk;
   }
   return (long)taken;
@@ -161,6 +177,17 @@ stream_send(stream_t *s, const uint8_t *data, size_t len)
 static void
 stream_maybe_send_sendme(stream_t *s)
 {
+  if (s->cc) {
+    /* XOFF: version 0. XON: version 0, rate 0 ("unlimited"). */
+    static const uint8_t xoff[1] = { 0 }, xon[5] = { 0, 0, 0, 0, 0 };
+    if (s->consumer_blocked && !s->xoff_sent &&
+        circuit_send_relay(s->circ, -1, RELAY_COMMAND_XOFF, s->id, xoff, sizeof(xoff)) == 0)
+      s->xoff_sent = 1;
+    else if (!s->consumer_blocked && s->xoff_sent &&
+             circuit_send_relay(s->circ, -1, RELAY_COMMAND_XON, s->id, xon, sizeof(xon)) == 0)
+      s->xoff_sent = 0;
+    return;
+  }
   while (!s->consumer_blocked &&
          s->deliver_window <= STREAMWINDOW_START - STREAMWINDOW_INCREMENT) {
     if (circuit_send_relay(s->circ, -1, RELAY_COMMAND_SENDME, s->id, NULL, 0) < 0)
@@ -173,7 +200,7 @@ void
 stream_set_consumer_blocked(stream_t *s, int blocked)
 {
   s->consumer_blocked = blocked;
-  if (!blocked)
+  if (!blocked || s->cc)
     stream_maybe_send_sendme(s);
 }
 
@@ -240,7 +267,7 @@ stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
         s->handlers.on_connected(s, s->arg);
       return;
     case RELAY_COMMAND_DATA:
-      if (--s->deliver_window < 0) {
+      if (!s->cc && --s->deliver_window < 0) {
         log_protocol_warn(LD_PROTOCOL, "Stream %u overran its window; closing it.", id);
         stream_close(s, END_REASON_TORPROTOCOL);
         return;
@@ -251,7 +278,27 @@ stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
       if (stream_find(circ, id) == s)
         stream_maybe_send_sendme(s);
       return;
+    case RELAY_COMMAND_XOFF:
+    case RELAY_COMMAND_XON:
+      if (!s->cc || len < 1 || data[0] != 0 || (command == RELAY_COMMAND_XON && len < 5)) {
+        log_protocol_warn(LD_PROTOCOL, "Unexpected or malformed %s on stream %u; closing it.",
+                          relay_command_name(command), id);
+        stream_close(s, END_REASON_TORPROTOCOL);
+        return;
+      }
+      /* The advisory rate of an XON is not used: the circuit paces us. */
+      s->xoff_received = command == RELAY_COMMAND_XOFF;
+      if (!s->xoff_received && s->state == STREAM_OPEN && s->handlers.on_writable &&
+          circuit_can_package(circ))
+        s->handlers.on_writable(s, s->arg);
+      return;
     case RELAY_COMMAND_SENDME:
+      if (s->cc) {
+        log_protocol_warn(LD_PROTOCOL, "Stream SENDME on a congestion-controlled circuit; "
+                          "closing stream %u.", id);
+        stream_close(s, END_REASON_TORPROTOCOL);
+        return;
+      }
       s->package_window += STREAMWINDOW_INCREMENT;
       if (s->package_window > STREAMWINDOW_START) {
         log_protocol_warn(LD_PROTOCOL, "Stream %u got an unexpected SENDME; closing it.", id);
@@ -293,7 +340,7 @@ stream_circuit_writable(circuit_t *circ)
 {
   for (stream_t *s = all_streams, *next; s; s = next) {
     next = s->next;
-    if (s->circ == circ && s->state == STREAM_OPEN && s->package_window > 0 &&
+    if (s->circ == circ && s->state == STREAM_OPEN && stream_may_package(s) &&
         s->handlers.on_writable)
       s->handlers.on_writable(s, s->arg);
   }

@@ -1,7 +1,8 @@
 /* Client streams over origin circuits (tor-spec §6): RELAY_BEGIN to an
  * "address:port" (or RELAY_BEGIN_DIR to the last hop's directory),
  * CONNECTED, DATA both ways and END, with stream-level flow control (500/50
- * windows, SENDMEs without a body) on top of the circuit's. The owner of a
+ * windows, SENDMEs without a body) on top of the circuit's, or, on a
+ * circuit with congestion control, XON/XOFF (proposal 324 §4). The owner of a
  * stream hears back through its handlers:
  *   on_connected(s)        CONNECTED arrived: data may flow
  *   on_data(s, data, len)  bytes from the far end (valid during the call)

@@ -221,6 +221,12 @@ launch_circuit_ex(int is_dir, int internal, uint16_t port, const uint8_t *key, s
       return NULL;
     node_get_hop_info(middle, &hops[1]);
     node_get_hop_info(exit_node, &hops[2]);
+    /* Congestion control with the exit (proposal 324 §10), as tor asks
+     * for it: the exit offers FlowCtrl=2 and the consensus has not turned
+     * it off (cc_alg 0). */
+    hops[2].request_cc = !internal && exit_node->flowctrl_cc && hops[2].ntor_v3 &&
+                         client.dir.consensus &&
+                         consensus_get_param(client.dir.consensus, "cc_alg", 2, 0, 3) != 0;
     n_hops = 3;
   }
   if (!client.first_circuit_launched && !is_dir) {
