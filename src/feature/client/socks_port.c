@@ -3,6 +3,7 @@
 #include "feature/client/socks_port.h"
 #include "feature/client/addressmap.h"
 #include "feature/client/client.h"
+#include "feature/hs/hs_client.h"
 #include "core/mainloop/listener.h"
 #include "core/or/stream.h"
 #include "core/crypto/relay_msg.h"
@@ -56,6 +57,7 @@ typedef struct socks_conn_t {
   int closed_announced;
   char target[SOCKS_MAX_HOSTNAME_LEN + 8];
   int attempts;     /* circuits tried for this request */
+  int onion;        /* to an onion service: hs_client's circuit */
 } socks_conn_t;
 
 /* How many circuits a request may try before we give up (tor retries a
@@ -82,6 +84,7 @@ socks_conn_free(socks_conn_t *c)
   if (c->next)
     c->next->prev = c->prev;
   client_cancel_circuit_request(c);
+  hs_client_cancel_request(c);
   if (c->event_id && (c->bw_written || c->bw_read))
     control_event_stream_bw(c->event_id, c->bw_written, c->bw_read);
   if (c->event_id && !c->closed_announced)
@@ -223,7 +226,7 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
   socks_conn_t *c = arg;
   circuit_t *circ = stream_circuit(s);
   c->stream = NULL; /* freed by the stream module */
-  if (c->state == SC_CONNECTING && end_reason_is_retryable(reason) &&
+  if (c->state == SC_CONNECTING && !c->onion && end_reason_is_retryable(reason) &&
       c->attempts < MAX_STREAM_ATTEMPTS) {
     log_info(LD_APP, "Stream to %s failed (%s); trying another circuit.",
              safe_str_client(c->target), end_reason_name(reason));
@@ -286,6 +289,27 @@ static const stream_handlers_t socks_stream_handlers = {
 };
 
 /* ---- the request ---- */
+
+/* A rendezvous circuit (or why there is none) for an onion address. */
+static void
+on_onion_circuit_ready(circuit_t *circ, hs_client_status_t status, void *arg)
+{
+  socks_conn_t *c = arg;
+  char begin[16];
+  if (!circ) {
+    fail_request(c, hs_client_socks5_reply(status));
+    return;
+  }
+  /* Onion services get an empty address: the service knows who it is. */
+  snprintf(begin, sizeof(begin), ":%u", c->parser.req.port);
+  c->stream = stream_open(circ, begin, &socks_stream_handlers, c);
+  if (!c->stream) {
+    fail_request(c, SOCKS5_GENERAL_FAILURE);
+    return;
+  }
+  c->state = SC_CONNECTING;
+  stream_event(c, "SENTCONNECT", circ, NULL);
+}
 
 static void
 on_circuit_ready(circuit_t *circ, void *arg)
@@ -376,9 +400,9 @@ handle_request(socks_conn_t *c)
     snprintf(c->parser.req.address, sizeof(c->parser.req.address), "%s", mapped);
     c->parser.req.addr_type = strchr(mapped, ':') ? SOCKS_ADDR_IPV6 : SOCKS_ADDR_HOSTNAME;
   }
-  if (is_onion_address(r->address)) {
-    log_notice(LD_APP, "Connections to onion services are not supported by this client yet.");
-    fail_request(c, SOCKS5_HS_NOT_FOUND);
+  if (is_onion_address(r->address) && r->command == SOCKS_CMD_RESOLVE) {
+    log_info(LD_APP, "Resolving an onion address is pointless; refusing it.");
+    on_stream_resolved(NULL, RESOLVED_TYPE_ERROR, NULL, 0, 0, c);
     return;
   }
   if (r->addr_type == SOCKS_ADDR_IPV6)
@@ -389,6 +413,15 @@ handle_request(socks_conn_t *c)
   snprintf(extra, sizeof(extra), "SOURCE_ADDR=%s:%u PURPOSE=USER", c->client_addr,
            c->client_port);
   stream_event(c, r->command == SOCKS_CMD_RESOLVE ? "NEWRESOLVE" : "NEW", NULL, extra);
+  if (is_onion_address(r->address)) {
+    uint8_t key[600];
+    size_t key_len = isolation_key(c, key, sizeof(key));
+    c->onion = 1;
+    c->state = SC_WAITING_FOR_CIRCUIT;
+    bufferevent_disable(c->bev, EV_READ);
+    hs_client_get_circuit(r->address, key, key_len, on_onion_circuit_ready, c);
+    return;
+  }
   request_circuit(c);
 }
 
