@@ -1,0 +1,167 @@
+"""Our daemon as an onion service client in a network of real tor: through
+its SocksPort it pulls bytes, byte-exact, from a real tor onion service
+(hs0's HiddenServicePort 80, to a local echo server) and from our own bulk
+onion service (HiddenServiceBulkSource Pattern=sequence Bytes=...); a
+second stream reuses the rendezvous circuit; an unknown onion address gives
+the SOCKS5 error F0 (descriptor not found) and a bad one F6, each within a
+bounded time; SOCKS4a gets a plain rejection. The HSDirs, intro points and
+rendezvous points are real tor, and none of them warns about us."""
+
+import base64
+import hashlib
+import os
+import re
+import socket
+import struct
+import time
+import unittest
+
+import testnet
+
+net = None
+CLIENT = "ourhsclient0"
+SERVICE = "ourbulkhs0"
+BULK_BYTES = 3 << 20
+EXTRA_HS = "HiddenServiceBulkSource 9000 Pattern=sequence Bytes=%d\n" % BULK_BYTES
+t0 = None
+
+
+def setUpModule():
+    global net, t0
+    net = testnet.session()
+    if not os.path.exists(testnet.OUR_TOR):
+        raise unittest.SkipTest("src/app/tor is not built")
+    t0 = time.time()
+    net.add("client", name=CLIENT, binary="ours", timeout=120)
+    net.add("hs", name=SERVICE, binary="ours", extra_torrc=EXTRA_HS, timeout=120)
+
+
+def our_onion():
+    with open(os.path.join(net.datadir(SERVICE), "hs", "hostname")) as f:
+        return f.read().strip()
+
+
+def sequence(n):
+    """The first n bytes of the bulk source's sequence pattern: 64-bit
+    big-endian counters 0, 1, 2, ..."""
+    words = (n + 7) // 8
+    return b"".join(struct.pack(">Q", i) for i in range(words))[:n]
+
+
+def recv_all(s, timeout=120):
+    s.settimeout(timeout)
+    got = bytearray()
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return bytes(got)
+        got += chunk
+
+
+def socks5_reply_code(host, port, timeout=150):
+    """The REP byte our SocksPort answers a CONNECT to host:port with."""
+    s = socket.create_connection(("127.0.0.1", net.socks_port(CLIENT)), timeout=timeout)
+    try:
+        s.sendall(b"\x05\x01\x00")
+        assert s.recv(2) == b"\x05\x00"
+        h = host.encode()
+        s.sendall(b"\x05\x01\x00\x03" + bytes([len(h)]) + h + port.to_bytes(2, "big"))
+        head = s.recv(10)
+        return head[1] if len(head) >= 2 else None
+    finally:
+        s.close()
+
+
+def onion_of_key(pk):
+    """The v3 address of a 32-byte Ed25519 key (rend-spec-v3 6)."""
+    check = hashlib.sha3_256(b".onion checksum" + pk + b"\x03").digest()[:2]
+    return base64.b32encode(pk + check + b"\x03").decode().lower() + ".onion"
+
+
+class OnionClientTest(unittest.TestCase):
+
+    def test_1_real_tor_service_echo_byte_exact(self):
+        """hs0 is real tor: its port 80 goes to our echo server."""
+        payload = os.urandom(200000)
+        onion = net.onion("hs0")
+        with testnet.EchoServer(port=net.hs_target_port("hs0")):
+            def roundtrip():
+                s = testnet.socks_connect(net.socks_port(CLIENT), onion, 80, timeout=150)
+                try:
+                    return testnet.echo_roundtrip(s, payload, timeout=60)
+                finally:
+                    s.close()
+            got = testnet.retry(roundtrip, timeout=300, interval=5, what="echo via " + onion)
+            self.assertEqual(got, payload)
+            # A second stream: the joined circuit serves it at once.
+            t = time.monotonic()
+            got = roundtrip()
+            self.assertEqual(got, payload)
+            self.assertLess(time.monotonic() - t, 30)
+        info = net.log_text(CLIENT, "info")
+        self.assertRegex(info, r"Rendezvous circuit \d+ joined with %s" % onion)
+        self.assertEqual(len(re.findall(r"Rendezvous circuit \d+ joined with %s" % onion, info)),
+                         1, "the second stream should reuse the circuit")
+
+    def test_2_our_bulk_service_sequence_byte_exact(self):
+        onion = our_onion()
+        net.wait_for_log(SERVICE, r"Service \S+ current descriptor of revision \d+ initiated "
+                                  r"upload request to", which="info", timeout=120)
+
+        def pull():
+            s = testnet.socks_connect(net.socks_port(CLIENT), onion, 9000, timeout=150)
+            try:
+                return recv_all(s)
+            finally:
+                s.close()
+        got = testnet.retry(pull, timeout=300, interval=5, what="pull from " + onion)
+        self.assertEqual(len(got), BULK_BYTES)
+        self.assertEqual(got, sequence(BULK_BYTES))
+
+    def test_3_unknown_address_is_f0_in_bounded_time(self):
+        """A fresh key (a valid address no service publishes): every
+        responsible HSDir says 404."""
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+        from cryptography.hazmat.primitives import serialization
+        pk = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        onion = onion_of_key(pk)
+        t = time.monotonic()
+        self.assertEqual(socks5_reply_code(onion, 80), 0xF0)
+        self.assertLess(time.monotonic() - t, 125)
+        self.assertRegex(net.log_text(CLIENT, "info"),
+                         r"No circuit to %s: descriptor not found" % onion)
+
+    def test_4_bad_address_is_f6_at_once(self):
+        onion = our_onion()
+        bad = ("a" if onion[0] != "a" else "b") + onion[1:]   # checksum no longer matches
+        t = time.monotonic()
+        self.assertEqual(socks5_reply_code(bad, 80), 0xF6)
+        self.assertLess(time.monotonic() - t, 5)
+
+    def test_5_socks4a_gets_plain_rejection(self):
+        onion = our_onion()
+        bad = ("a" if onion[0] != "a" else "b") + onion[1:]
+        s = socket.create_connection(("127.0.0.1", net.socks_port(CLIENT)), timeout=30)
+        try:
+            s.sendall(b"\x04\x01" + (80).to_bytes(2, "big") + b"\x00\x00\x00\x01" + b"\x00" +
+                      bad.encode() + b"\x00")
+            reply = s.recv(8)
+        finally:
+            s.close()
+        self.assertEqual(reply[:2], b"\x00\x5b")
+
+    def test_9_no_warnings_about_us(self):
+        """Real tor (ProtocolWarnings 1) has nothing to say about our
+        client's cells, and our client and service log no warnings."""
+        complaints = net.complaints_about(CLIENT) + net.complaints_about(SERVICE)
+        self.assertEqual(complaints, [], net.format_warnings(complaints))
+        since = net.warnings(since=t0)
+        self.assertEqual(since, [], net.format_warnings(since))
+        for name in (CLIENT, SERVICE):
+            bad = [l for l in net.log_text(name).splitlines() if re.search(r"\[(warn|err)\]", l)]
+            self.assertEqual(bad, [], name)
+
+
+if __name__ == "__main__":
+    unittest.main()
