@@ -72,6 +72,29 @@ def socks5_reply_code(host, port, timeout=150):
         s.close()
 
 
+def socks5_connect_auth(host, port, user, password, timeout=150):
+    """A SOCKS5 CONNECT with username/password (IsolateSOCKSAuth)."""
+    s = socket.create_connection(("127.0.0.1", net.socks_port(CLIENT)), timeout=timeout)
+    s.sendall(b"\x05\x01\x02")
+    if s.recv(2) != b"\x05\x02":
+        raise ConnectionError("no username/password method")
+    s.sendall(b"\x01" + bytes([len(user)]) + user + bytes([len(password)]) + password)
+    if s.recv(2) != b"\x01\x00":
+        raise ConnectionError("authentication refused")
+    h = host.encode()
+    s.sendall(b"\x05\x01\x00\x03" + bytes([len(h)]) + h + port.to_bytes(2, "big"))
+    head = testnet._recv_exact(s, 10)
+    if head[1] != 0:
+        s.close()
+        raise testnet.SocksError(head[1], "onion")
+    return s
+
+
+def joined_count(onion):
+    return len(re.findall(r"Rendezvous circuit \d+ joined with %s" % onion,
+                          net.log_text(CLIENT, "info")))
+
+
 def onion_of_key(pk):
     """The v3 address of a 32-byte Ed25519 key (rend-spec-v3 6)."""
     check = hashlib.sha3_256(b".onion checksum" + pk + b"\x03").digest()[:2]
@@ -150,6 +173,53 @@ class OnionClientTest(unittest.TestCase):
         finally:
             s.close()
         self.assertEqual(reply[:2], b"\x00\x5b")
+
+    def test_6_isolated_request_gets_its_own_circuit(self):
+        """Another SOCKS username: another rendezvous circuit."""
+        onion = net.onion("hs0")
+        before = joined_count(onion)
+        payload = os.urandom(5000)
+        with testnet.EchoServer(port=net.hs_target_port("hs0")):
+            def roundtrip():
+                s = socks5_connect_auth(onion, 80, b"isolated", b"x")
+                try:
+                    return testnet.echo_roundtrip(s, payload, timeout=60)
+                finally:
+                    s.close()
+            self.assertEqual(testnet.retry(roundtrip, timeout=200, interval=5,
+                                           what="isolated echo"), payload)
+        self.assertEqual(joined_count(onion), before + 1)
+
+    def test_7_circuits_carry_tor_purposes(self):
+        status = net.getinfo(CLIENT, "circuit-status")
+        addr = net.onion("hs0")[:-len(".onion")]
+        self.assertRegex(status, r"PURPOSE=HS_CLIENT_REND HS_STATE=HSCR_JOINED REND_QUERY=%s"
+                         % addr, status)
+
+    def test_8_restarted_service_stale_descriptor(self):
+        """Our service restarts (same address, new intro points): the
+        descriptor we hold names intro points that no longer know it, so
+        they NACK; we fetch the descriptor again and get through."""
+        onion = our_onion()
+        net.remove_node(SERVICE)
+        t_restart = time.time()
+        net._launch(net.node(SERVICE))
+        net.save()
+        net.wait_for_log(SERVICE, r"Bootstrapped 100%", timeout=120)
+
+        def pull():
+            s = testnet.socks_connect(net.socks_port(CLIENT), onion, 9000, timeout=150)
+            try:
+                return recv_all(s)
+            finally:
+                s.close()
+        got = testnet.retry(pull, timeout=300, interval=5, what="pull after restart")
+        self.assertEqual(got, sequence(BULK_BYTES))
+        info = net.log_text(CLIENT, "info")
+        self.assertRegex(info, r"Intro point \S+ of %s failed \(INTRODUCE_ACK status 1\)"
+                         % onion)
+        self.assertRegex(info, r"fetching its descriptor again")
+        self.assertGreater(time.time(), t_restart)
 
     def test_9_no_warnings_about_us(self):
         """Real tor (ProtocolWarnings 1) has nothing to say about our

@@ -34,6 +34,8 @@ typedef struct svc_t {
   char addr[ONION_ADDRESS_LEN + 1];
   uint8_t identity_pk[32];
   hs_desc_t *desc;                 /* decrypted, or NULL */
+  time_t desc_loaded_at;
+  int cache_stale;                 /* hs_dirop's copy is no better: fetch */
   uint8_t subcred[32];
   uint32_t failed_intros;          /* bit i: desc intro point i failed */
   int fetching;
@@ -198,9 +200,27 @@ load_cached(svc_t *svc)
   }
   svc_forget_desc(svc);
   svc->desc = d;
+  svc->desc_loaded_at = now;
   log_info(LD_REND, "Descriptor of %s.onion has %zu intro point(s).", svc->addr,
            d->n_intro_points);
   return HS_CLIENT_OK;
+}
+
+/* The descriptor we hold is past its lifetime, or of another time period
+ * than the one clients fetch now: forget it. */
+static void
+drop_stale_desc(svc_t *svc, time_t now)
+{
+  uint8_t blinded[32];
+  if (!svc->desc)
+    return;
+  if (now - svc->desc_loaded_at >= (time_t)svc->desc->lifetime_minutes * 60 ||
+      (hs_dirop_blinded_key(svc->addr, blinded) == 0 &&
+       memcmp(blinded, svc->desc->blinded_pk, 32))) {
+    log_info(LD_REND, "Descriptor of %s.onion is stale.", svc->addr);
+    svc_forget_desc(svc);
+    svc->cache_stale = 1;
+  }
 }
 
 static int
@@ -236,6 +256,7 @@ start_fetch(svc_t *svc)
     return;
   }
   svc->fetching = 1;
+  svc->cache_stale = 0;
   log_info(LD_REND, "Fetching the descriptor of %s.onion.", svc->addr);
   for (int i = 0; i < MAX_REQUESTS; i++)
     if (hc.reqs[i].used && hc.reqs[i].svc == svc)
@@ -425,8 +446,10 @@ serve(req_t *r, time_t now)
   }
   if (s || svc->fetching || !client_is_bootstrapped())
     return;   /* under way, or wait for the network */
+  drop_stale_desc(svc, now);
   if (!svc->desc) {
-    hs_client_status_t st = r->fetches == 0 ? load_cached(svc) : HS_CLIENT_DESC_NOT_FOUND;
+    hs_client_status_t st = r->fetches == 0 && !svc->cache_stale ? load_cached(svc)
+                                                                  : HS_CLIENT_DESC_NOT_FOUND;
     if (st == HS_CLIENT_OK)
       ;
     else if (r->fetches < HS_CLIENT_MAX_FETCHES)
