@@ -184,6 +184,7 @@ on_stream_writable(stream_t *s, void *arg)
 }
 
 static void request_circuit(socks_conn_t *c);
+static void request_onion_circuit(socks_conn_t *c);
 
 /* ---- STREAM events (control-spec §4.1.2) ---- */
 
@@ -226,6 +227,18 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
   socks_conn_t *c = arg;
   circuit_t *circ = stream_circuit(s);
   c->stream = NULL; /* freed by the stream module */
+  /* A rendezvous circuit that went away before CONNECTED (the service
+   * restarted, say): another one, as tor re-attaches such streams. Other
+   * ENDs come from the service itself, and another circuit would get the
+   * same answer. */
+  if (c->state == SC_CONNECTING && c->onion && reason == END_REASON_DESTROY &&
+      c->attempts < MAX_STREAM_ATTEMPTS) {
+    log_info(LD_APP, "Rendezvous circuit for %s closed; trying another.",
+             safe_str_client(c->target));
+    stream_event(c, "DETACHED", circ, "REASON=END REMOTE_REASON=DESTROY");
+    request_onion_circuit(c);
+    return;
+  }
   if (c->state == SC_CONNECTING && !c->onion && end_reason_is_retryable(reason) &&
       c->attempts < MAX_STREAM_ATTEMPTS) {
     log_info(LD_APP, "Stream to %s failed (%s); trying another circuit.",
@@ -414,15 +427,22 @@ handle_request(socks_conn_t *c)
            c->client_port);
   stream_event(c, r->command == SOCKS_CMD_RESOLVE ? "NEWRESOLVE" : "NEW", NULL, extra);
   if (is_onion_address(r->address)) {
-    uint8_t key[600];
-    size_t key_len = isolation_key(c, key, sizeof(key));
     c->onion = 1;
-    c->state = SC_WAITING_FOR_CIRCUIT;
-    bufferevent_disable(c->bev, EV_READ);
-    hs_client_get_circuit(r->address, key, key_len, on_onion_circuit_ready, c);
+    request_onion_circuit(c);
     return;
   }
   request_circuit(c);
+}
+
+static void
+request_onion_circuit(socks_conn_t *c)
+{
+  uint8_t key[600];
+  size_t key_len = isolation_key(c, key, sizeof(key));
+  c->state = SC_WAITING_FOR_CIRCUIT;
+  c->attempts++;
+  bufferevent_disable(c->bev, EV_READ);
+  hs_client_get_circuit(c->parser.req.address, key, key_len, on_onion_circuit_ready, c);
 }
 
 static void
