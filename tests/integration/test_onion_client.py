@@ -2,9 +2,12 @@
 its SocksPort it pulls bytes, byte-exact, from a real tor onion service
 (hs0's HiddenServicePort 80, to a local echo server) and from our own bulk
 onion service (HiddenServiceBulkSource Pattern=sequence Bytes=...); a
-second stream reuses the rendezvous circuit; an unknown onion address gives
-the SOCKS5 error F0 (descriptor not found) and a bad one F6, each within a
-bounded time; SOCKS4a gets a plain rejection. The HSDirs, intro points and
+second stream reuses the rendezvous circuit, another isolation key gets its
+own; a restarted service (stale descriptor: intro points NACK) is reached
+after a fresh descriptor fetch. SOCKS5 errors as tor's, in bounded time: F0
+for an unknown address, F6 for a bad one, F4 for a real tor service with
+client authorization, F2 for a stopped service; SOCKS4a gets a plain
+rejection. The HSDirs, intro points and
 rendezvous points are real tor, and none of them warns about us."""
 
 import base64
@@ -220,6 +223,54 @@ class OnionClientTest(unittest.TestCase):
                          % onion)
         self.assertRegex(info, r"fetching its descriptor again")
         self.assertGreater(time.time(), t_restart)
+
+    def test_8b_real_service_with_client_auth_is_f4(self):
+        """Real tor with an authorized client: its descriptor's inner layer
+        needs a descriptor cookie we do not have."""
+        from cryptography.hazmat.primitives.asymmetric import x25519
+        from cryptography.hazmat.primitives import serialization
+        pub = x25519.X25519PrivateKey.generate().public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        name = "realauthhs0"
+        n = net.add_node("hs", name=name, binary="real", start=False)
+        auth_dir = os.path.join(n["datadir"], "hs", "authorized_clients")
+        os.makedirs(auth_dir, mode=0o700, exist_ok=True)
+        os.chmod(os.path.join(n["datadir"], "hs"), 0o700)
+        with open(os.path.join(auth_dir, "alice.auth"), "w") as f:
+            f.write("descriptor:x25519:%s\n" % base64.b32encode(pub).decode().rstrip("="))
+        try:
+            net._launch(n)
+            net.save()
+            net.wait(120, names=[name], stop_on_failure=False)
+            net.wait_for_log(name, r"upload_descriptor_to_hsdir\(\)", which="info", timeout=120)
+            onion = net.onion(name)
+
+            def code():
+                c = socks5_reply_code(onion, 80)
+                if c == 0xF0:   # not uploaded everywhere yet
+                    raise ConnectionError("descriptor not found yet")
+                return c
+            t = time.monotonic()
+            self.assertEqual(testnet.retry(code, timeout=120, interval=5, what="F4"), 0xF4)
+            self.assertLess(time.monotonic() - t, 125)
+        finally:
+            net.forget_node(name)
+            net.save()
+
+    def test_8c_stopped_service_is_f2(self):
+        """Our service stops: its descriptor stays on the HSDirs, its intro
+        points forget it and NACK; after a second descriptor fetch we give
+        up with F2 (introduction failed), in bounded time."""
+        onion = our_onion()
+        net.remove_node(SERVICE)
+        try:
+            t = time.monotonic()
+            self.assertEqual(socks5_reply_code(onion, 9000), 0xF2)
+            self.assertLess(time.monotonic() - t, 125)
+        finally:
+            net._launch(net.node(SERVICE))
+            net.save()
+            net.wait(120, names=[SERVICE], stop_on_failure=False)
 
     def test_9_no_warnings_about_us(self):
         """Real tor (ProtocolWarnings 1) has nothing to say about our

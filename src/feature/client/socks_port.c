@@ -29,6 +29,11 @@
 /* Application bytes we queue before holding back stream SENDMEs. */
 #define APP_OUTBUF_HIGH (256 * 1024)
 #define APP_OUTBUF_LOW (64 * 1024)
+/* Seconds an onion service stream waits for CONNECTED before we give its
+ * rendezvous circuit up: a service that went away may be noticed by the
+ * rendezvous point only minutes later. */
+#define ONION_CONNECT_TIMEOUT 30
+#define MAX_ONION_ATTEMPTS 2
 
 typedef struct socks_listener_t {
   listener_t *listener;
@@ -58,6 +63,7 @@ typedef struct socks_conn_t {
   char target[SOCKS_MAX_HOSTNAME_LEN + 8];
   int attempts;     /* circuits tried for this request */
   int onion;        /* to an onion service: hs_client's circuit */
+  struct event *connect_timer;  /* onion streams: ONION_CONNECT_TIMEOUT */
 } socks_conn_t;
 
 /* How many circuits a request may try before we give up (tor retries a
@@ -91,6 +97,8 @@ socks_conn_free(socks_conn_t *c)
     stream_event(c, "CLOSED", c->stream ? stream_circuit(c->stream) : NULL, "REASON=DONE");
   if (c->stream)
     stream_close(c->stream, END_REASON_DONE);
+  if (c->connect_timer)
+    event_free(c->connect_timer);
   bufferevent_free(c->bev);
   free(c);
 }
@@ -160,6 +168,8 @@ on_stream_connected(stream_t *s, void *arg)
   socks_conn_t *c = arg;
   (void)s;
   c->state = SC_OPEN;
+  if (c->connect_timer)
+    evtimer_del(c->connect_timer);
   stream_event(c, "SUCCEEDED", stream_circuit(s), NULL);
   send_reply(c, 1, SOCKS5_SUCCEEDED);
   log_info(LD_APP, "Stream to %s is open.", safe_str_client(c->target));
@@ -232,7 +242,7 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
    * ENDs come from the service itself, and another circuit would get the
    * same answer. */
   if (c->state == SC_CONNECTING && c->onion && reason == END_REASON_DESTROY &&
-      c->attempts < MAX_STREAM_ATTEMPTS) {
+      c->attempts < MAX_ONION_ATTEMPTS) {
     log_info(LD_APP, "Rendezvous circuit for %s closed; trying another.",
              safe_str_client(c->target));
     stream_event(c, "DETACHED", circ, "REASON=END REMOTE_REASON=DESTROY");
@@ -303,6 +313,32 @@ static const stream_handlers_t socks_stream_handlers = {
 
 /* ---- the request ---- */
 
+/* No CONNECTED on the rendezvous circuit in time: another circuit once,
+ * then tor's answer to a timed-out stream. */
+static void
+onion_connect_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+  socks_conn_t *c = arg;
+  (void)fd; (void)what;
+  if (c->state != SC_CONNECTING || !c->stream)
+    return;
+  circuit_t *circ = stream_circuit(c->stream);
+  log_info(LD_APP, "Stream to %s got no answer in %d s.", safe_str_client(c->target),
+           ONION_CONNECT_TIMEOUT);
+  stream_close(c->stream, END_REASON_TIMEOUT);
+  c->stream = NULL;
+  hs_client_retire_circuit(circ);
+  if (c->attempts < MAX_ONION_ATTEMPTS) {
+    stream_event(c, "DETACHED", NULL, "REASON=TIMEOUT");
+    request_onion_circuit(c);
+    return;
+  }
+  stream_event(c, "FAILED", NULL, "REASON=TIMEOUT");
+  stream_event(c, "CLOSED", NULL, "REASON=TIMEOUT");
+  c->closed_announced = 1;
+  fail_request(c, SOCKS5_TTL_EXPIRED);
+}
+
 /* A rendezvous circuit (or why there is none) for an onion address. */
 static void
 on_onion_circuit_ready(circuit_t *circ, hs_client_status_t status, void *arg)
@@ -321,6 +357,11 @@ on_onion_circuit_ready(circuit_t *circ, hs_client_status_t status, void *arg)
     return;
   }
   c->state = SC_CONNECTING;
+  if (!c->connect_timer)
+    c->connect_timer = evtimer_new(bufferevent_get_base(c->bev), onion_connect_timeout_cb, c);
+  struct timeval tv = { ONION_CONNECT_TIMEOUT, 0 };
+  if (c->connect_timer)
+    evtimer_add(c->connect_timer, &tv);
   stream_event(c, "SENTCONNECT", circ, NULL);
 }
 

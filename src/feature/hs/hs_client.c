@@ -590,6 +590,27 @@ hs_client_get_circuit(const char *host, const uint8_t *isolation_key, size_t key
 }
 
 void
+hs_client_retire_circuit(circuit_t *circ)
+{
+  for (int i = 0; circ && i < MAX_CONNS; i++) {
+    slot_t *s = &hc.slots[i];
+    if (!s->conn || !s->joined || hs_client_conn_circuit(s->conn) != circ)
+      continue;
+    log_info(LD_REND, "Rendezvous circuit for %s.onion retired.", s->svc->addr);
+    if (stream_count_on_circuit(circ) == 0) {
+      hs_client_conn_t *c = s->conn;
+      memset(s, 0, sizeof(*s));
+      hs_client_conn_free(c);
+    } else {
+      /* long past HS_CLIENT_CIRCUIT_DIRTINESS: the tick closes it once idle */
+      s->first_used = 1;
+      s->joined_at = 1;
+    }
+    return;
+  }
+}
+
+void
 hs_client_cancel_request(void *arg)
 {
   for (int i = 0; i < MAX_REQUESTS; i++)

@@ -72,6 +72,10 @@ hs_client_status_t hs_client_parse_address(const char *host,
 typedef void (*hs_client_ready_fn)(circuit_t *circ, hs_client_status_t status, void *arg);
 void hs_client_get_circuit(const char *host, const uint8_t *isolation_key, size_t key_len,
                            hs_client_ready_fn ready, void *arg);
+/* circ (ours) did not answer a stream (no CONNECTED in time: the far end
+ * may be gone without the rendezvous point telling us yet): no new
+ * request gets it, and it is closed once no stream is left on it. */
+void hs_client_retire_circuit(circuit_t *circ);
 /* Forgets the requests of arg (the requester went away); attempts under
  * way go on and their circuits may serve later requests. */
 void hs_client_cancel_request(void *arg);
