@@ -448,16 +448,16 @@ serve(req_t *r, time_t now)
     return;   /* under way, or wait for the network */
   drop_stale_desc(svc, now);
   if (!svc->desc) {
+    /* hs_dirop's cache first, as tor uses its own; a fetch otherwise. */
     hs_client_status_t st = r->fetches == 0 && !svc->cache_stale ? load_cached(svc)
                                                                   : HS_CLIENT_DESC_NOT_FOUND;
-    if (st == HS_CLIENT_OK)
-      ;
-    else if (r->fetches < HS_CLIENT_MAX_FETCHES)
-      start_fetch(svc);
-    else
-      finish(r, NULL, r->last_error ? r->last_error : st);
-    if (!svc->desc)
+    if (st != HS_CLIENT_OK) {
+      if (r->fetches < HS_CLIENT_MAX_FETCHES)
+        start_fetch(svc);
+      else
+        finish(r, NULL, r->last_error ? r->last_error : st);
       return;
+    }
   }
   if (r->attempts >= HS_CLIENT_MAX_ATTEMPTS) {
     finish(r, NULL, r->last_error ? r->last_error : HS_CLIENT_REND_FAILED);
