@@ -129,6 +129,16 @@ class OnionClientTest(unittest.TestCase):
         self.assertEqual(len(re.findall(r"Rendezvous circuit \d+ joined with %s" % onion, info)),
                          1, "the second stream should reuse the circuit")
 
+    def test_1b_real_tor_service_http_download(self):
+        """2 MB from real tor: thousands of cells, so our circuit and stream
+        SENDMEs on the end-to-end hop must satisfy it."""
+        page = os.urandom(2 << 20)
+        with testnet.HTTPServer(page, port=net.hs_target_port("hs0")):
+            body = testnet.retry(lambda: testnet.http_get(net.socks_port(CLIENT), net.onion("hs0"),
+                                                          80, timeout=120),
+                                 timeout=200, interval=5, what="GET from hs0")
+        self.assertEqual(body, page)
+
     def test_2_our_bulk_service_sequence_byte_exact(self):
         onion = our_onion()
         net.wait_for_log(SERVICE, r"Service \S+ current descriptor of revision \d+ initiated "
