@@ -25,7 +25,9 @@ net = None
 CLIENT = "ourhsclient0"
 SERVICE = "ourbulkhs0"
 BULK_BYTES = 3 << 20
-EXTRA_HS = "HiddenServiceBulkSource 9000 Pattern=sequence Bytes=%d\n" % BULK_BYTES
+EXTRA_HS = ("HiddenServiceBulkSource 9000 Pattern=sequence Bytes=%d\n" % BULK_BYTES +
+            "HiddenServiceBulkSource 9001 Pattern=sequence\n")
+BULKPERF = os.path.join(testnet.REPO, "src", "tools", "bulkperf", "tor-bulkperf")
 t0 = None
 
 
@@ -153,6 +155,19 @@ class OnionClientTest(unittest.TestCase):
         got = testnet.retry(pull, timeout=300, interval=5, what="pull from " + onion)
         self.assertEqual(len(got), BULK_BYTES)
         self.assertEqual(got, sequence(BULK_BYTES))
+
+    @unittest.skipUnless(os.path.exists(BULKPERF), "tor-bulkperf is not built")
+    def test_2b_bulkperf_four_streams_two_circuits(self):
+        """tor-bulkperf through our SocksPort: 4 streams over 2 isolated
+        circuits to our bulk service, every byte checked."""
+        import subprocess
+        r = subprocess.run([BULKPERF, "bulk", "--socks", "127.0.0.1:%d" % net.socks_port(CLIENT),
+                            "--target", "%s:9001" % our_onion(), "--streams", "4",
+                            "--circuits", "2", "--duration", "10s", "--verify", "sequence"],
+                           capture_output=True, text=True, timeout=180)
+        self.assertEqual(r.returncode, 0, r.stdout[-2000:] + r.stderr[-2000:])
+        self.assertIn("4/4 streams over 2 circuits", r.stdout)
+        self.assertIn("ok", r.stdout.split("verify sequence:")[1].split("\n")[0])
 
     def test_3_unknown_address_is_f0_in_bounded_time(self):
         """A fresh key (a valid address no service publishes): every

@@ -122,9 +122,10 @@ drop_intro(hs_client_conn_t *c)
     ops->close(circ, CIRCUIT_CLOSE_REQUESTED);
 }
 
-/* The attempt is over: close everything, then tell the owner (last). */
+/* The attempt is over: close everything (reason: for our logs; DESTROY
+ * says none), then tell the owner (last). */
 static void
-conn_end(hs_client_conn_t *c, hs_client_status_t why)
+conn_end(hs_client_conn_t *c, hs_client_status_t why, circuit_close_reason_t reason)
 {
   circuit_t *rend = c->rend;
   if (c->rend_state == REND_ENDED)
@@ -133,7 +134,7 @@ conn_end(hs_client_conn_t *c, hs_client_status_t why)
   drop_intro(c);
   c->rend = NULL;
   if (rend)
-    ops->close(rend, why == HS_CLIENT_OK ? CIRCUIT_CLOSE_REQUESTED : CIRCUIT_CLOSE_PROTOCOL);
+    ops->close(rend, reason);
   memwipe(c->x, sizeof(c->x));
   if (why != HS_CLIENT_OK)
     log_info(LD_REND, "Connection attempt to %s.onion failed: %s.", c->p.addr,
@@ -182,7 +183,7 @@ intro_failed(hs_client_conn_t *c, const char *why)
       return;
     failed = next;
   }
-  conn_end(c, HS_CLIENT_INTRO_FAILED);
+  conn_end(c, HS_CLIENT_INTRO_FAILED, CIRCUIT_CLOSE_REQUESTED);
 }
 
 /* INTRODUCE1, once the intro circuit is built and the rendezvous point
@@ -294,7 +295,7 @@ rend_built(circuit_t *circ, void *arg)
   c->rend_built_at = ops->now();
   if (ops->send(circ, ops->n_hops(circ) - 1, RELAY_COMMAND_ESTABLISH_RENDEZVOUS, c->cookie,
                 sizeof(c->cookie)) < 0)
-    conn_end(c, HS_CLIENT_REND_FAILED);
+    conn_end(c, HS_CLIENT_REND_FAILED, CIRCUIT_CLOSE_RESOURCE);
 }
 
 /* RENDEZVOUS2: the service's half of hs-ntor; on success the end-to-end
@@ -308,7 +309,7 @@ handle_rendezvous2(hs_client_conn_t *c, const uint8_t *data, size_t len)
       hs_ntor_client_rendezvous(c->x, c->X, c->sent_enc_key, c->sent_auth_key, reply, keys) < 0) {
     log_protocol_warn(LD_REND, "RENDEZVOUS2 for %s.onion does not complete the handshake.",
                       c->p.addr);
-    conn_end(c, HS_CLIENT_REND_FAILED);
+    conn_end(c, HS_CLIENT_REND_FAILED, CIRCUIT_CLOSE_PROTOCOL);
     return;
   }
   hs_e2e_crypto_t *e2e = hs_e2e_crypto_new(keys, sizeof(keys), 0);
@@ -316,7 +317,7 @@ handle_rendezvous2(hs_client_conn_t *c, const uint8_t *data, size_t len)
   memwipe(c->x, sizeof(c->x));
   if (!e2e || ops->add_e2e(c->rend, e2e) < 0) {
     hs_e2e_crypto_free(e2e);
-    conn_end(c, HS_CLIENT_INTERNAL);
+    conn_end(c, HS_CLIENT_INTERNAL, CIRCUIT_CLOSE_RESOURCE);
     return;
   }
   /* An ACK still on its way does not matter any more. */
@@ -358,7 +359,7 @@ rend_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id, const 
   log_protocol_warn(LD_REND, "Unexpected %s on rendezvous circuit %u (%s); closing it.",
                     relay_command_name(command), ops->log_id(circ),
                     rend_state_name(c->rend_state));
-  conn_end(c, HS_CLIENT_REND_FAILED);
+  conn_end(c, HS_CLIENT_REND_FAILED, CIRCUIT_CLOSE_PROTOCOL);
 }
 
 static void
@@ -378,7 +379,7 @@ rend_closed(circuit_t *circ, circuit_close_reason_t reason, void *arg)
   c->rend = NULL;
   log_info(LD_REND, "Rendezvous circuit %u for %s.onion closed (%s).", ops->log_id(circ),
            c->p.addr, circuit_close_reason_str(reason));
-  conn_end(c, c->rend_state == REND_JOINED ? HS_CLIENT_OK : HS_CLIENT_REND_FAILED);
+  conn_end(c, c->rend_state == REND_JOINED ? HS_CLIENT_OK : HS_CLIENT_REND_FAILED, reason);
 }
 
 static const circuit_handlers_t rend_handlers = {
@@ -416,12 +417,12 @@ hs_client_conn_tick(hs_client_conn_t *c, time_t now)
 {
   if (c->rend_state == REND_CONNECTING && c->rend_built &&
       now - c->rend_built_at >= HS_CLIENT_CONN_ESTABLISH_TIMEOUT) {
-    conn_end(c, HS_CLIENT_REND_FAILED);
+    conn_end(c, HS_CLIENT_REND_FAILED, CIRCUIT_CLOSE_TIMEOUT);
     return;
   }
   if (c->rend_state == REND_ESTABLISHED_WAITING &&
       now - c->acked_at >= HS_CLIENT_CONN_REND_TIMEOUT) {
-    conn_end(c, HS_CLIENT_REND_FAILED);
+    conn_end(c, HS_CLIENT_REND_FAILED, CIRCUIT_CLOSE_TIMEOUT);
     return;
   }
   if (c->intro_state == INTRO_SENT && now - c->intro_sent_at >= HS_CLIENT_CONN_ACK_TIMEOUT)
