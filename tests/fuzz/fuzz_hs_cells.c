@@ -3,7 +3,9 @@
  * INTRODUCE2 (the whole service path with fixed intro point keys: parse,
  * auth key, replay cache, MAC, decrypt, plaintext), the INTRODUCE2
  * plaintext parser directly (a fuzzer cannot forge the MAC to reach it),
- * and RENDEZVOUS2. Whatever a parser accepts must point inside its input.
+ * RENDEZVOUS2, and the client's INTRODUCE_ACK and link specifier blocks
+ * (descriptor intro points). Whatever a parser accepts must point inside
+ * its input.
  * FUZZ_EXTRA_SOURCES: src/feature/hs/hs_cells.c src/core/crypto/hs_ntor.c
  */
 #include "orconfig.h"
@@ -121,6 +123,25 @@ fuzz_rendezvous2(const uint8_t *data, size_t size)
     check_inside(reply, HS_NTOR_REPLY_LEN, data, size);
 }
 
+static void
+fuzz_introduce_ack(const uint8_t *data, size_t size)
+{
+  hs_cell_exts_t e;
+  uint16_t status;
+  if (hs_cell_introduce_ack_parse(data, size, &status, &e) == 0)
+    check_exts(&e, data, size);
+}
+
+static void
+fuzz_link_specifiers(const uint8_t *data, size_t size)
+{
+  extend2_request_t r;
+  memset(&r, 0, sizeof(r));
+  long n = hs_cell_link_specifiers_parse(data, size, "fuzz", &r);
+  if (n >= 0 && (n < 1 || (size_t)n > size))
+    abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -134,6 +155,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   fuzz_introduce2(buf, size);
   fuzz_plaintext(buf, size);
   fuzz_rendezvous2(buf, size);
+  fuzz_introduce_ack(buf, size);
+  fuzz_link_specifiers(buf, size);
   free(buf);
   return 0;
 }

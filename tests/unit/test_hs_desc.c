@@ -17,6 +17,7 @@
 #include "feature/hs/hs_docparse.h"
 #include "feature/hs/hs_keys.h"
 #include "lib/crypt/ed25519.h"
+#include "lib/encoding/base64.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,4 +360,67 @@ UNITTEST(hs_desc, tokenizer)
   /* padding ends the document */
   pos = 0;
   UT_EQ_INT(hs_doc_next("\0\0", 2, &pos, &it), 0);
+}
+
+/* A descriptor whose inner layer is keyed with something we lack (as a
+ * descriptor cookie under client authorization would make it): the middle
+ * layer decrypts, the inner one does not, and hs_desc_decrypt says
+ * HS_DESC_DECRYPT_NEED_CLIENT_AUTH (the client's SOCKS error F4), not a
+ * plain failure. */
+UNITTEST(hs_desc, inner_layer_locked_means_client_auth)
+{
+  hs_desc_signing_keys_t k;
+  hs_desc_t in, *out;
+  uint8_t id_esk[64], salt[HS_DESC_SALT_LEN];
+  const char *err = NULL;
+  size_t len, middle_len, blob_len;
+
+  fixed_keys(&k, id_esk);
+  memset(&in, 0, sizeof(in));
+  in.lifetime_minutes = 180;
+  in.revision_counter = 5;
+  char *doc = hs_desc_encode(&in, &k, 1763700000, &len);
+  UT_ASSERT(doc != NULL);
+  out = hs_desc_parse_outer(doc, len, 1763700000, &err);
+  UT_ASSERT(out != NULL);
+  hs_desc_layer_keys_t lk;
+  memcpy(lk.blinded_pk, k.blinded_pk, 32);
+  lk.revision_counter = 5;
+  UT_EQ_INT(hs_subcredential(lk.subcredential, k.identity_pk, k.blinded_pk), 0);
+  uint8_t *middle = hs_desc_layer_decrypt(HS_DESC_LAYER_SUPERENCRYPTED, &lk, out->superencrypted,
+                                          out->superencrypted_len, &middle_len);
+  UT_ASSERT(middle != NULL);
+  /* Replace the inner blob by one under other keys. */
+  char *begin = strstr((char *)middle, "encrypted\n-----BEGIN MESSAGE-----\n");
+  UT_ASSERT(begin != NULL);
+  begin += strlen("encrypted\n-----BEGIN MESSAGE-----\n");
+  char *end = strstr(begin, "-----END MESSAGE-----");
+  UT_ASSERT(end != NULL);
+  hs_desc_layer_keys_t other = lk;
+  other.subcredential[0] ^= 1;
+  memset(salt, 3, sizeof(salt));
+  static const char inner[] = "create2-formats 2\n";
+  uint8_t *blob = hs_desc_layer_encrypt(HS_DESC_LAYER_ENCRYPTED, &other, salt,
+                                        (const uint8_t *)inner, strlen(inner), &blob_len);
+  UT_ASSERT(blob != NULL);
+  char b64[4096], text[8192];
+  UT_ASSERT(base64_encode(b64, sizeof(b64), blob, blob_len, BASE64_ENCODE_MULTILINE) > 0);
+  snprintf(text, sizeof(text), "%.*s%s%s", (int)(begin - (char *)middle), (char *)middle, b64,
+           end);
+  free(blob);
+  free(out->superencrypted);
+  out->superencrypted = hs_desc_layer_encrypt(HS_DESC_LAYER_SUPERENCRYPTED, &lk, salt,
+                                              (const uint8_t *)text, strlen(text),
+                                              &out->superencrypted_len);
+  UT_ASSERT(out->superencrypted != NULL);
+  UT_EQ_INT(hs_desc_decrypt(out, k.identity_pk, 1763700000, &err),
+            HS_DESC_DECRYPT_NEED_CLIENT_AUTH);
+  hs_desc_free(out);
+  /* The untouched descriptor still decrypts. */
+  out = hs_desc_parse_outer(doc, len, 1763700000, &err);
+  UT_ASSERT(out != NULL);
+  UT_EQ_INT(hs_desc_decrypt(out, k.identity_pk, 1763700000, &err), 0);
+  hs_desc_free(out);
+  free(middle);
+  free(doc);
 }

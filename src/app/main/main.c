@@ -12,6 +12,7 @@
 #include "feature/client/client.h"
 #include "feature/client/socks_port.h"
 #include "feature/hs/hs_config.h"
+#include "feature/hs/hs_client.h"
 #include "feature/hs/hs_dirop.h"
 #include "feature/hs/hs_service.h"
 #include "feature/nodelist/default_dirs.h"
@@ -584,6 +585,7 @@ run_tor(void)
   status = mainloop_run() == 0 ? 0 : 1;
 done:
   control_stop();
+  hs_client_stop();
   hs_dirop_stop();
   hs_services_stop();
   stop_client();

@@ -244,7 +244,8 @@ launch_circuit_ex(int is_dir, int internal, uint16_t port, const uint8_t *key, s
   slot->port = port;
   if (key_len > sizeof(slot->key))
     key_len = sizeof(slot->key);
-  memcpy(slot->key, key, key_len);
+  if (key_len)   /* directory circuits have no key (NULL) */
+    memcpy(slot->key, key, key_len);
   slot->key_len = key_len;
   return slot;
 }

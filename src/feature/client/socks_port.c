@@ -3,6 +3,7 @@
 #include "feature/client/socks_port.h"
 #include "feature/client/addressmap.h"
 #include "feature/client/client.h"
+#include "feature/hs/hs_client.h"
 #include "core/mainloop/listener.h"
 #include "core/or/stream.h"
 #include "core/crypto/relay_msg.h"
@@ -28,6 +29,11 @@
 /* Application bytes we queue before holding back stream SENDMEs. */
 #define APP_OUTBUF_HIGH (256 * 1024)
 #define APP_OUTBUF_LOW (64 * 1024)
+/* Seconds an onion service stream waits for CONNECTED before we give its
+ * rendezvous circuit up: a service that went away may be noticed by the
+ * rendezvous point only minutes later. */
+#define ONION_CONNECT_TIMEOUT 30
+#define MAX_ONION_ATTEMPTS 2
 
 typedef struct socks_listener_t {
   listener_t *listener;
@@ -56,6 +62,8 @@ typedef struct socks_conn_t {
   int closed_announced;
   char target[SOCKS_MAX_HOSTNAME_LEN + 8];
   int attempts;     /* circuits tried for this request */
+  int onion;        /* to an onion service: hs_client's circuit */
+  struct event *connect_timer;  /* onion streams: ONION_CONNECT_TIMEOUT */
 } socks_conn_t;
 
 /* How many circuits a request may try before we give up (tor retries a
@@ -82,12 +90,15 @@ socks_conn_free(socks_conn_t *c)
   if (c->next)
     c->next->prev = c->prev;
   client_cancel_circuit_request(c);
+  hs_client_cancel_request(c);
   if (c->event_id && (c->bw_written || c->bw_read))
     control_event_stream_bw(c->event_id, c->bw_written, c->bw_read);
   if (c->event_id && !c->closed_announced)
     stream_event(c, "CLOSED", c->stream ? stream_circuit(c->stream) : NULL, "REASON=DONE");
   if (c->stream)
     stream_close(c->stream, END_REASON_DONE);
+  if (c->connect_timer)
+    event_free(c->connect_timer);
   bufferevent_free(c->bev);
   free(c);
 }
@@ -157,6 +168,8 @@ on_stream_connected(stream_t *s, void *arg)
   socks_conn_t *c = arg;
   (void)s;
   c->state = SC_OPEN;
+  if (c->connect_timer)
+    evtimer_del(c->connect_timer);
   stream_event(c, "SUCCEEDED", stream_circuit(s), NULL);
   send_reply(c, 1, SOCKS5_SUCCEEDED);
   log_info(LD_APP, "Stream to %s is open.", safe_str_client(c->target));
@@ -181,6 +194,7 @@ on_stream_writable(stream_t *s, void *arg)
 }
 
 static void request_circuit(socks_conn_t *c);
+static void request_onion_circuit(socks_conn_t *c);
 
 /* ---- STREAM events (control-spec §4.1.2) ---- */
 
@@ -223,7 +237,19 @@ on_stream_end(stream_t *s, uint8_t reason, void *arg)
   socks_conn_t *c = arg;
   circuit_t *circ = stream_circuit(s);
   c->stream = NULL; /* freed by the stream module */
-  if (c->state == SC_CONNECTING && end_reason_is_retryable(reason) &&
+  /* A rendezvous circuit that went away before CONNECTED (the service
+   * restarted, say): another one, as tor re-attaches such streams. Other
+   * ENDs come from the service itself, and another circuit would get the
+   * same answer. */
+  if (c->state == SC_CONNECTING && c->onion && reason == END_REASON_DESTROY &&
+      c->attempts < MAX_ONION_ATTEMPTS) {
+    log_info(LD_APP, "Rendezvous circuit for %s closed; trying another.",
+             safe_str_client(c->target));
+    stream_event(c, "DETACHED", circ, "REASON=END REMOTE_REASON=DESTROY");
+    request_onion_circuit(c);
+    return;
+  }
+  if (c->state == SC_CONNECTING && !c->onion && end_reason_is_retryable(reason) &&
       c->attempts < MAX_STREAM_ATTEMPTS) {
     log_info(LD_APP, "Stream to %s failed (%s); trying another circuit.",
              safe_str_client(c->target), end_reason_name(reason));
@@ -286,6 +312,58 @@ static const stream_handlers_t socks_stream_handlers = {
 };
 
 /* ---- the request ---- */
+
+/* No CONNECTED on the rendezvous circuit in time: another circuit once,
+ * then tor's answer to a timed-out stream. */
+static void
+onion_connect_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+  socks_conn_t *c = arg;
+  (void)fd; (void)what;
+  if (c->state != SC_CONNECTING || !c->stream)
+    return;
+  circuit_t *circ = stream_circuit(c->stream);
+  log_info(LD_APP, "Stream to %s got no answer in %d s.", safe_str_client(c->target),
+           ONION_CONNECT_TIMEOUT);
+  stream_close(c->stream, END_REASON_TIMEOUT);
+  c->stream = NULL;
+  hs_client_retire_circuit(circ);
+  if (c->attempts < MAX_ONION_ATTEMPTS) {
+    stream_event(c, "DETACHED", NULL, "REASON=TIMEOUT");
+    request_onion_circuit(c);
+    return;
+  }
+  stream_event(c, "FAILED", NULL, "REASON=TIMEOUT");
+  stream_event(c, "CLOSED", NULL, "REASON=TIMEOUT");
+  c->closed_announced = 1;
+  fail_request(c, SOCKS5_TTL_EXPIRED);
+}
+
+/* A rendezvous circuit (or why there is none) for an onion address. */
+static void
+on_onion_circuit_ready(circuit_t *circ, hs_client_status_t status, void *arg)
+{
+  socks_conn_t *c = arg;
+  char begin[16];
+  if (!circ) {
+    fail_request(c, hs_client_socks5_reply(status));
+    return;
+  }
+  /* Onion services get an empty address: the service knows who it is. */
+  snprintf(begin, sizeof(begin), ":%u", c->parser.req.port);
+  c->stream = stream_open(circ, begin, &socks_stream_handlers, c);
+  if (!c->stream) {
+    fail_request(c, SOCKS5_GENERAL_FAILURE);
+    return;
+  }
+  c->state = SC_CONNECTING;
+  if (!c->connect_timer)
+    c->connect_timer = evtimer_new(bufferevent_get_base(c->bev), onion_connect_timeout_cb, c);
+  struct timeval tv = { ONION_CONNECT_TIMEOUT, 0 };
+  if (c->connect_timer)
+    evtimer_add(c->connect_timer, &tv);
+  stream_event(c, "SENTCONNECT", circ, NULL);
+}
 
 static void
 on_circuit_ready(circuit_t *circ, void *arg)
@@ -376,9 +454,9 @@ handle_request(socks_conn_t *c)
     snprintf(c->parser.req.address, sizeof(c->parser.req.address), "%s", mapped);
     c->parser.req.addr_type = strchr(mapped, ':') ? SOCKS_ADDR_IPV6 : SOCKS_ADDR_HOSTNAME;
   }
-  if (is_onion_address(r->address)) {
-    log_notice(LD_APP, "Connections to onion services are not supported by this client yet.");
-    fail_request(c, SOCKS5_HS_NOT_FOUND);
+  if (is_onion_address(r->address) && r->command == SOCKS_CMD_RESOLVE) {
+    log_info(LD_APP, "Resolving an onion address is pointless; refusing it.");
+    on_stream_resolved(NULL, RESOLVED_TYPE_ERROR, NULL, 0, 0, c);
     return;
   }
   if (r->addr_type == SOCKS_ADDR_IPV6)
@@ -389,7 +467,23 @@ handle_request(socks_conn_t *c)
   snprintf(extra, sizeof(extra), "SOURCE_ADDR=%s:%u PURPOSE=USER", c->client_addr,
            c->client_port);
   stream_event(c, r->command == SOCKS_CMD_RESOLVE ? "NEWRESOLVE" : "NEW", NULL, extra);
+  if (is_onion_address(r->address)) {
+    c->onion = 1;
+    request_onion_circuit(c);
+    return;
+  }
   request_circuit(c);
+}
+
+static void
+request_onion_circuit(socks_conn_t *c)
+{
+  uint8_t key[600];
+  size_t key_len = isolation_key(c, key, sizeof(key));
+  c->state = SC_WAITING_FOR_CIRCUIT;
+  c->attempts++;
+  bufferevent_disable(c->bev, EV_READ);
+  hs_client_get_circuit(c->parser.req.address, key, key_len, on_onion_circuit_ready, c);
 }
 
 static void

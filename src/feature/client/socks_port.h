@@ -3,8 +3,12 @@
  * relaying of each application connection over a stream on an exit
  * circuit from the client (one circuit per isolation key: by default the
  * client address and the SOCKS username/password, as tor's
- * IsolateClientAddr and IsolateSOCKSAuth). Logs tor's "Opening Socks
- * listener on ..." / "Opened Socks listener connection (ready) on ..." lines. */
+ * IsolateClientAddr and IsolateSOCKSAuth). Connections to .onion
+ * addresses go over a rendezvous circuit from hs_client instead (BEGIN
+ * ":PORT"; its failures answered with tor's extended SOCKS5 errors; a
+ * stream with no CONNECTED in 30 s, or whose circuit dies before it, tries
+ * one more circuit). Logs tor's "Opening Socks listener on ..." / "Opened
+ * Socks listener connection (ready) on ..." lines. */
 #ifndef TOR_FEATURE_CLIENT_SOCKS_PORT_H
 #define TOR_FEATURE_CLIENT_SOCKS_PORT_H
 

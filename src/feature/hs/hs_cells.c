@@ -294,15 +294,14 @@ hs_cell_introduce2_parse(const uint8_t *body, size_t len,
   return 0;
 }
 
-/* Walk an NSPEC block, checking it as tor-spec 5.1.2 and rend-spec-v3 3.3
- * ask, into ri. Returns the bytes used, or -1. */
-static long
-link_specifiers_parse(const uint8_t *p, size_t avail, extend2_request_t *ri)
+long
+hs_cell_link_specifiers_parse(const uint8_t *p, size_t avail, const char *what,
+                              extend2_request_t *ri)
 {
   size_t off = 1;
   unsigned nspec;
   if (avail < 1) {
-    log_protocol_warn(LD_REND, "INTRODUCE2 plaintext: no NSPEC");
+    log_protocol_warn(LD_REND, "%s: no NSPEC", what);
     return -1;
   }
   nspec = p[0];
@@ -310,8 +309,8 @@ link_specifiers_parse(const uint8_t *p, size_t avail, extend2_request_t *ri)
     uint8_t type, slen;
     const uint8_t *spec;
     if (avail - off < 2 || avail - off - 2 < p[off + 1]) {
-      log_protocol_warn(LD_REND, "INTRODUCE2 plaintext: link specifier "
-                        "%u of %u overruns the cell", i + 1, nspec);
+      log_protocol_warn(LD_REND, "%s: link specifier %u of %u overruns it",
+                        what, i + 1, nspec);
       return -1;
     }
     type = p[off];
@@ -358,12 +357,12 @@ link_specifiers_parse(const uint8_t *p, size_t avail, extend2_request_t *ri)
     }
     continue;
    bad_len:
-    log_protocol_warn(LD_REND, "INTRODUCE2 plaintext: link specifier type "
-                      "%u with length %u", type, slen);
+    log_protocol_warn(LD_REND, "%s: link specifier type %u with length %u",
+                      what, type, slen);
     return -1;
    dup:
-    log_protocol_warn(LD_REND, "INTRODUCE2 plaintext: second identity "
-                      "link specifier of type %u", type);
+    log_protocol_warn(LD_REND, "%s: second identity link specifier of "
+                      "type %u", what, type);
     return -1;
   }
   return (long)off;
@@ -408,7 +407,8 @@ hs_cell_intro2_plaintext_parse(const uint8_t *plain, size_t len,
   }
   out->onion_key = plain + off;
   off += ONION_KEY_LEN;
-  n = link_specifiers_parse(plain + off, len - off, &out->rend_point);
+  n = hs_cell_link_specifiers_parse(plain + off, len - off, "INTRODUCE2 plaintext",
+                                    &out->rend_point);
   if (n < 0)
     return -1;
   out->link_specifiers = plain + off;
@@ -645,6 +645,59 @@ hs_cell_rendezvous2_parse(const uint8_t *body, size_t len,
   }
   *reply_out = body;
   return 0;
+}
+
+/* ---- INTRODUCE_ACK ---- */
+
+int
+hs_cell_introduce_ack_parse(const uint8_t *body, size_t len,
+                            uint16_t *status_out, hs_cell_exts_t *exts_out)
+{
+  hs_cell_exts_t exts;
+  if (!body || !status_out)
+    return -1;
+  if (len < 2) {
+    log_protocol_warn(LD_REND, "INTRODUCE_ACK too short (%zu bytes)", len);
+    return -1;
+  }
+  *status_out = get_u16(body);
+  memset(&exts, 0, sizeof(exts));
+  /* tor 0.4.9 sends the extension count; be lenient with a bare status. */
+  if (len > 2 && exts_parse(body + 2, len - 2, &exts, "INTRODUCE_ACK") < 0)
+    return -1;
+  if (exts_out)
+    *exts_out = exts;
+  return 0;
+}
+
+/* ---- link specifiers ---- */
+
+size_t
+hs_cell_link_specifiers_encode(const uint8_t ipv4[4], uint16_t or_port,
+                               const uint8_t rsa_id[LS_LEGACY_ID_LEN],
+                               const uint8_t *ed_id, uint8_t *out, size_t cap)
+{
+  size_t n = 0;
+  if (cap < HS_CELL_LINK_SPECIFIERS_MAX_LEN)
+    return 0;
+  out[n++] = ed_id ? 3 : 2;
+  out[n++] = LS_LEGACY_ID;
+  out[n++] = LS_LEGACY_ID_LEN;
+  memcpy(out + n, rsa_id, LS_LEGACY_ID_LEN);
+  n += LS_LEGACY_ID_LEN;
+  out[n++] = LS_IPV4;
+  out[n++] = LS_IPV4_LEN;
+  memcpy(out + n, ipv4, 4);
+  n += 4;
+  set_u16(out + n, or_port);
+  n += 2;
+  if (ed_id) {
+    out[n++] = LS_ED25519_ID;
+    out[n++] = LS_ED25519_ID_LEN;
+    memcpy(out + n, ed_id, LS_ED25519_ID_LEN);
+    n += LS_ED25519_ID_LEN;
+  }
+  return n;
 }
 
 /* ---- replay cache ---- */

@@ -225,6 +225,41 @@ int hs_cell_rendezvous1_encode(uint8_t *out, size_t cap,
 int hs_cell_rendezvous2_parse(const uint8_t *body, size_t len,
                               const uint8_t **reply_out);
 
+/* ---- INTRODUCE_ACK (3.2.2), intro point -> client ---- */
+
+#define HS_INTRO_ACK_SUCCESS 0x0000
+#define HS_INTRO_ACK_FAILURE 0x0001    /* service ID not recognized */
+#define HS_INTRO_ACK_BADFMT 0x0002
+#define HS_INTRO_ACK_NORELAY 0x0003    /* can't relay cell to service */
+
+/* STATUS 2 | N_EXTENSIONS 1 | extensions. A body of only the status is
+ * accepted (no extensions); exts_out may be NULL. */
+int hs_cell_introduce_ack_parse(const uint8_t *body, size_t len,
+                                uint16_t *status_out, hs_cell_exts_t *exts_out);
+
+/* ---- link specifiers (tor-spec 5.1.2) ---- */
+
+/* NSPEC | legacy id | IPv4 | Ed25519 id: the most we write. */
+#define HS_CELL_LINK_SPECIFIERS_MAX_LEN (1 + 22 + 8 + 34)
+
+/* The NSPEC block naming a relay: legacy id, IPv4 (address in network
+ * order, port) and, if ed_id is not NULL, its Ed25519 id -- what a
+ * service puts in its descriptor for an intro point and a client in
+ * INTRODUCE1 for its rendezvous point. Returns the length, or 0 when cap
+ * is under HS_CELL_LINK_SPECIFIERS_MAX_LEN. */
+size_t hs_cell_link_specifiers_encode(const uint8_t ipv4[4], uint16_t or_port,
+                                      const uint8_t rsa_id[LS_LEGACY_ID_LEN],
+                                      const uint8_t *ed_id, uint8_t *out,
+                                      size_t cap);
+
+/* Walk an NSPEC block of at most avail bytes, checking it as tor-spec
+ * 5.1.2 and rend-spec-v3 3.3 ask, into *ri (which the caller zeroed): the
+ * first IPv4 and IPv6 count, unknown types are skipped, a known type of
+ * the wrong length or a second identity is an error (logged as a protocol
+ * warning naming what). Returns the bytes used, or -1. */
+long hs_cell_link_specifiers_parse(const uint8_t *p, size_t avail,
+                                   const char *what, extend2_request_t *ri);
+
 /* ---- replay cache for INTRODUCE2 ---- */
 
 /* A fixed-size set of keyed SHA-256 tags of ENCRYPTED sections, made once

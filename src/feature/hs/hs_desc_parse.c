@@ -502,8 +502,12 @@ hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32], time_t now,
     goto fail;
   inner = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, blob, blob_len,
                                 &inner_len);
-  if (!inner)
+  if (!inner) {
+    /* The middle layer was the service's: only a descriptor cookie we lack
+     * (client authorization) keeps us from the inner one. */
+    ret = HS_DESC_DECRYPT_NEED_CLIENT_AUTH;
     FAIL("encrypted layer: bad MAC (client authorization?)");
+  }
   if (hs_desc_parse_inner_layer(d, (const char *)inner,
                                 strnlen((const char *)inner, inner_len),
                                 now, err) < 0)

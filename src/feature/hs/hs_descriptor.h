@@ -102,7 +102,10 @@ hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, time_t now,
  * hs_desc_parse_outer, for the service whose onion address key is
  * identity_pk, filling the middle and inner fields and the intro points
  * (their certificates must be unexpired at now and signed by the signing
- * key). Returns 0, or -1 with a reason in *err. */
+ * key). Returns 0, or -1 with a reason in *err -- or
+ * HS_DESC_DECRYPT_NEED_CLIENT_AUTH when the middle layer decrypted but the
+ * inner one did not: the service restricts it to authorized clients. */
+#define HS_DESC_DECRYPT_NEED_CLIENT_AUTH (-2)
 int hs_desc_decrypt(hs_desc_t *desc, const uint8_t identity_pk[32],
                     time_t now, const char **err);
 

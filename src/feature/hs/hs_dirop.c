@@ -52,6 +52,8 @@ struct op_t {
   attempt_t *attempts;
   char *desc;                         /* post: the body, NUL-terminated */
   size_t desc_len;
+  hs_dirop_fetch_done_fn done;        /* an internal user's, or NULL */
+  void *done_arg;
   op_t *next;
 };
 
@@ -364,7 +366,16 @@ pump_cb(evutil_socket_t fd, short what, void *arg)
     if (op->in_flight == 0 && !op_may_launch(op)) {
       *pp = op->next;
       g.n_ops--;
+      /* The user's callback may start another operation: it runs with this
+       * one already out of the list and freed. */
+      hs_dirop_fetch_done_fn done = op->done;
+      void *done_arg = op->done_arg;
+      char addr[sizeof(op->addr)];
+      int found = op->found;
+      memcpy(addr, op->addr, sizeof(addr));
       op_free(op);
+      if (done)
+        done(addr, found, done_arg);
     } else {
       pp = &op->next;
     }
@@ -449,8 +460,10 @@ current_ring(hs_time_params_t *tp, hs_ring_period_t *rp)
   return ds;
 }
 
-int
-hs_dirop_fetch(const char *addr, const uint8_t (*servers)[20], int n_servers)
+/* Starts a fetch; done (may be NULL) is the internal user's. */
+static int
+start_fetch(const char *addr, const uint8_t (*servers)[20], int n_servers,
+            hs_dirop_fetch_done_fn done, void *done_arg)
 {
   uint8_t identity_pk[32], blinded_pk[32];
   hs_time_params_t tp;
@@ -480,8 +493,44 @@ hs_dirop_fetch(const char *addr, const uint8_t (*servers)[20], int n_servers)
     }
     return -1;
   }
+  op->done = done;
+  op->done_arg = done_arg;
   op_add(op);
   return 0;
+}
+
+int
+hs_dirop_fetch(const char *addr, const uint8_t (*servers)[20], int n_servers)
+{
+  return start_fetch(addr, servers, n_servers, NULL, NULL);
+}
+
+int
+hs_dirop_fetch_for(const char *addr, hs_dirop_fetch_done_fn done, void *arg)
+{
+  if (!done)
+    return -1;
+  return start_fetch(addr, NULL, 0, done, arg);
+}
+
+void
+hs_dirop_forget(void *arg)
+{
+  for (op_t *op = g.ops; op; op = op->next)
+    if (op->done && op->done_arg == arg)
+      op->done = NULL;
+}
+
+int
+hs_dirop_blinded_key(const char *addr, uint8_t out[32])
+{
+  uint8_t identity_pk[32];
+  hs_time_params_t tp;
+  hs_ring_period_t rp;
+  if (onion_address_decode(identity_pk, addr, strlen(addr), NULL) < 0 ||
+      !current_ring(&tp, &rp))
+    return -1;
+  return hs_blinded_public_key(out, identity_pk, rp.tp, tp.period_length);
 }
 
 int

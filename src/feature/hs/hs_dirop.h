@@ -1,6 +1,7 @@
 /* Onion service directory operations on behalf of a controller (HSFETCH,
- * HSPOST; control-spec 3.26, 3.29), with their HS_DESC and
- * HS_DESC_CONTENT events (4.1.25, 4.1.26):
+ * HSPOST; control-spec 3.26, 3.29) and of the onion service client
+ * (hs_client's descriptor fetches), with their HS_DESC and HS_DESC_CONTENT
+ * events (4.1.25, 4.1.26):
  *
  *  - fetch: the v3 descriptor of an onion address, by GET
  *    /tor/hs/3/<base64 blinded key> over BEGIN_DIR on a 3-hop circuit
@@ -51,6 +52,21 @@ void hs_dirop_stop(void);
  * are running or memory ran out (the FAILED events then still follow,
  * with REASON=QUERY_RATE_LIMITED). */
 int hs_dirop_fetch(const char *addr, const uint8_t (*servers)[20], int n_servers);
+
+/* For an internal user (the onion service client): the same fetch from
+ * the responsible HSDirs, with the same events, after which done(addr,
+ * found, arg) runs once from the main loop as the operation ends (found:
+ * a good descriptor of addr is now hs_dirop_cached()). Returns 0, or -1
+ * when it could not start (done is then not called). hs_dirop_stop()
+ * drops the callbacks without calling them. */
+typedef void (*hs_dirop_fetch_done_fn)(const char *addr, int found, void *arg);
+int hs_dirop_fetch_for(const char *addr, hs_dirop_fetch_done_fn done, void *arg);
+/* The fetches started with arg go on, but call nobody when they end. */
+void hs_dirop_forget(void *arg);
+/* The blinded key under which clients fetch addr's descriptor now (the
+ * client's consensus time period). Returns 0, or -1 without a consensus
+ * or with a bad address. */
+int hs_dirop_blinded_key(const char *addr, uint8_t out[32]);
 
 /* Starts uploads of desc[0..len) (copied) whose blinded key is blinded_pk
  * to servers[0..n_servers), or the responsible HSDirs when n_servers is 0.

@@ -97,33 +97,16 @@ svc_name(const hs_service_t *svc)
   return svc->keys.address;
 }
 
-/* The NSPEC block describing relay (rend-spec-v3 / tor-spec link
- * specifiers): legacy id, IPv4, Ed25519 id. */
+/* The NSPEC block describing relay: legacy id, IPv4, Ed25519 id. */
 static size_t
 encode_link_specifiers(const circuit_hop_info_t *relay, uint8_t *out, size_t cap)
 {
-  size_t n = 0;
   struct in_addr a;
-  if (cap < 1 + 22 + 8 + 34 || inet_pton(AF_INET, relay->address, &a) != 1)
+  if (inet_pton(AF_INET, relay->address, &a) != 1)
     return 0;
-  out[n++] = relay->has_ed_id ? 3 : 2;
-  out[n++] = LS_LEGACY_ID;
-  out[n++] = LS_LEGACY_ID_LEN;
-  memcpy(out + n, relay->rsa_id, 20);
-  n += 20;
-  out[n++] = LS_IPV4;
-  out[n++] = LS_IPV4_LEN;
-  memcpy(out + n, &a.s_addr, 4);
-  n += 4;
-  out[n++] = (uint8_t)(relay->or_port >> 8);
-  out[n++] = (uint8_t)relay->or_port;
-  if (relay->has_ed_id) {
-    out[n++] = LS_ED25519_ID;
-    out[n++] = LS_ED25519_ID_LEN;
-    memcpy(out + n, relay->ed_id, 32);
-    n += 32;
-  }
-  return n;
+  return hs_cell_link_specifiers_encode((const uint8_t *)&a.s_addr, relay->or_port,
+                                        relay->rsa_id, relay->has_ed_id ? relay->ed_id : NULL,
+                                        out, cap);
 }
 
 /* The time parameters of the network in our consensus. */
