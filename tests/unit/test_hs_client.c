@@ -238,7 +238,7 @@ fake_log_id(const circuit_t *circ)
 
 static const hs_client_circ_ops_t fake_ops = {
   fake_launch, fake_send, fake_close, fake_set_purpose, fake_n_hops, fake_add_e2e, fake_time,
-  fake_log_id,
+  fake_log_id, NULL,
 };
 
 /* The service's side of one intro point. */

@@ -395,6 +395,27 @@ conn_ended(hs_client_conn_t *c, hs_client_status_t why, void *arg)
 
 static const hs_client_conn_owner_t conn_owner = { conn_next_intro, conn_joined, conn_ended };
 
+/* The SENDME spacing to ask congestion control with on the rendezvous
+ * circuit: the descriptor's "flow-control VERSIONS SENDME_INC" must offer
+ * version 2, and the consensus must not turn it off (cc_alg 0). 0: ask
+ * for none (fixed windows). */
+static int
+desc_cc_sendme_inc(const hs_desc_t *d)
+{
+  const struct dirstate_t *ds = client_dirstate();
+  unsigned lo, hi, inc;
+  char sep;
+  if (!d || !d->flow_control || !ds || !ds->consensus ||
+      consensus_get_param(ds->consensus, "cc_alg", 2, 0, 3) == 0)
+    return 0;
+  if (sscanf(d->flow_control, "%u-%u %u%c", &lo, &hi, &inc, &sep) != 3) {
+    if (sscanf(d->flow_control, "%u %u%c", &lo, &inc, &sep) != 2)
+      return 0;
+    hi = lo;
+  }
+  return lo <= 2 && 2 <= hi && inc >= 1 && inc <= 255 ? (int)inc : 0;
+}
+
 static hs_client_status_t
 start_attempt(req_t *r)
 {
@@ -408,6 +429,7 @@ start_attempt(req_t *r)
   memset(&p, 0, sizeof(p));
   memcpy(p.addr, r->svc->addr, sizeof(p.addr));
   memcpy(p.subcred, r->svc->subcred, sizeof(p.subcred));
+  p.cc_sendme_inc = desc_cc_sendme_inc(r->svc->desc);
   if (pick_intro(r->svc, &p.intro) < 0)
     return HS_CLIENT_INTRO_FAILED;
   if (pick_rend_point(&p.intro.hop, &p.rend_point) < 0)

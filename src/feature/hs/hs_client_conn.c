@@ -60,7 +60,7 @@ real_now(void)
 
 static const hs_client_circ_ops_t real_ops = {
   client_launch_circuit_to, real_send, circuit_close, circuit_set_purpose, circuit_n_hops,
-  circuit_add_e2e_hop, real_now, circuit_log_id,
+  circuit_add_e2e_hop, real_now, circuit_log_id, circuit_e2e_use_congestion_control,
 };
 static const hs_client_circ_ops_t *ops = &real_ops;
 
@@ -202,11 +202,19 @@ maybe_introduce(hs_client_conn_t *c)
                                                    rp->rsa_id, rp->has_ed_id ? rp->ed_id : NULL,
                                                    ls, sizeof(ls))
                   : 0;
-  const hs_introduce1_params_t ip = {
+  hs_introduce1_params_t ip = {
     .auth_pk = c->p.intro.auth_key, .enc_pk = c->p.intro.enc_key, .subcred = c->p.subcred,
     .rend_cookie = c->cookie, .onion_key = rp->ntor_onion_key, .link_specifiers = ls,
     .link_specifiers_len = ls_len,
   };
+  /* The congestion control request (rend-spec-v3 INTRODUCE1 encrypted
+   * extension type 0x01, empty), when the service offers it. */
+  static const uint8_t cc_request[2] = { 0x01, 0x00 };
+  if (c->p.cc_sendme_inc > 0) {
+    ip.n_exts = 1;
+    ip.exts = cc_request;
+    ip.exts_len = sizeof(cc_request);
+  }
   int n = ls_len ? hs_cell_introduce1_encode(body, sizeof(body), &ip, c->x, c->X) : -1;
   if (n < 0 || ops->send(c->intro, ops->n_hops(c->intro) - 1, RELAY_COMMAND_INTRODUCE1, body,
                          (size_t)n) < 0) {
@@ -317,6 +325,11 @@ handle_rendezvous2(hs_client_conn_t *c, const uint8_t *data, size_t len)
   memwipe(c->x, sizeof(c->x));
   if (!e2e || ops->add_e2e(c->rend, e2e) < 0) {
     hs_e2e_crypto_free(e2e);
+    conn_end(c, HS_CLIENT_INTERNAL, CIRCUIT_CLOSE_RESOURCE);
+    return;
+  }
+  if (c->p.cc_sendme_inc > 0 && ops->use_cc &&
+      ops->use_cc(c->rend, c->p.cc_sendme_inc) < 0) {
     conn_end(c, HS_CLIENT_INTERNAL, CIRCUIT_CLOSE_RESOURCE);
     return;
   }

@@ -64,6 +64,9 @@ typedef struct hs_client_conn_params_t {
   uint8_t subcred[32];               /* N_hs_subcred of the descriptor */
   circuit_hop_info_t rend_point;     /* IPv4 literal address required */
   hs_client_intro_t intro;           /* the first intro point to try */
+  int cc_sendme_inc;                 /* > 0: ask for congestion control on the
+                                      * rendezvous circuit (the descriptor's
+                                      * flow-control offers version 2) */
 } hs_client_conn_params_t;
 
 typedef struct hs_client_conn_t hs_client_conn_t;
@@ -88,6 +91,8 @@ typedef struct hs_client_circ_ops_t {
   int (*add_e2e)(circuit_t *circ, struct hs_e2e_crypto_t *e2e);
   time_t (*now)(void);
   unsigned (*log_id)(const circuit_t *circ);
+  /* circuit_e2e_use_congestion_control; NULL: never used. */
+  int (*use_cc)(circuit_t *circ, int sendme_inc);
 } hs_client_circ_ops_t;
 
 /* NULL: the real ones (client_launch_circuit_to, circuit_*, time). */
