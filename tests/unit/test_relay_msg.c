@@ -78,7 +78,9 @@ UNITTEST(relay_msg, names)
   UT_EQ_STR(relay_command_name(1), "BEGIN");
   UT_EQ_STR(relay_command_name(13), "BEGIN_DIR");
   UT_EQ_STR(relay_command_name(15), "EXTENDED2");
-  UT_EQ_STR(relay_command_name(44), "XOFF");
+  /* Real tor's numbers (tor-spec's table has them the other way round). */
+  UT_EQ_STR(relay_command_name(43), "XOFF");
+  UT_EQ_STR(relay_command_name(44), "XON");
   UT_EQ_STR(relay_command_name(16), "UNKNOWN");
   UT_EQ_STR(relay_command_name(255), "UNKNOWN");
   UT_EQ_STR(end_reason_name(6), "DONE");

@@ -52,8 +52,11 @@
 #define RELAY_COMMAND_INTRODUCE_ACK 40
 #define RELAY_COMMAND_PADDING_NEGOTIATE 41
 #define RELAY_COMMAND_PADDING_NEGOTIATED 42
-#define RELAY_COMMAND_XON 43
-#define RELAY_COMMAND_XOFF 44
+/* As real tor numbers them (or.h), which is the reverse of tor-spec's
+ * table ("43 -- XON, 44 -- XOFF"): a peer that follows the table sends
+ * tor an XOFF it parses as a malformed XON. */
+#define RELAY_COMMAND_XOFF 43
+#define RELAY_COMMAND_XON 44
 
 /* RELAY_END reasons (tor-spec 6.3). An empty END means REASON_MISC. */
 #define END_REASON_MISC 1

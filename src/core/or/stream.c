@@ -182,10 +182,15 @@ stream_maybe_send_sendme(stream_t *s)
     static const uint8_t xoff[1] = { 0 }, xon[5] = { 0, 0, 0, 0, 0 };
     if (s->consumer_blocked && !s->xoff_sent &&
         circuit_send_relay(s->circ, -1, RELAY_COMMAND_XOFF, s->id, xoff, sizeof(xoff)) == 0)
+    {
       s->xoff_sent = 1;
-    else if (!s->consumer_blocked && s->xoff_sent &&
+      log_info(LD_GENERAL, "Stream %u: the application is not reading; sent XOFF.", s->id);
+    } else if (!s->consumer_blocked && s->xoff_sent &&
              circuit_send_relay(s->circ, -1, RELAY_COMMAND_XON, s->id, xon, sizeof(xon)) == 0)
+    {
       s->xoff_sent = 0;
+      log_info(LD_GENERAL, "Stream %u: the application caught up; sent XON.", s->id);
+    }
     return;
   }
   while (!s->consumer_blocked &&

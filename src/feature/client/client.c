@@ -27,7 +27,6 @@
 /* A circuit used for streams is retired from new streams after this. */
 #define MAX_CIRCUIT_DIRTINESS (10 * 60)
 #define MAX_EXIT_CIRCUITS 64
-#define CLIENT_EXIT_CC 0      /* see launch_circuit_ex */
 #define MAX_CIRCUIT_REQUESTS 256
 #define ISOLATION_KEY_MAX 520
 
@@ -224,11 +223,8 @@ launch_circuit_ex(int is_dir, int internal, uint16_t port, const uint8_t *key, s
     node_get_hop_info(exit_node, &hops[2]);
     /* Congestion control with the exit (proposal 324 §10), as tor asks
      * for it: the exit offers FlowCtrl=2 and the consensus has not turned
-     * it off (cc_alg 0). Not asked for yet (CLIENT_EXIT_CC 0): in our
-     * loopback testnet under load, 4 parallel 200 MB downloads with Vegas
-     * on the exit hop ran past 300 s where fixed windows take ~55 s; to be
-     * profiled before it is turned on. The mechanism is in circuit.c. */
-    hops[2].request_cc = CLIENT_EXIT_CC && !internal && exit_node->flowctrl_cc &&
+     * it off (cc_alg 0). The mechanism is in circuit.c. */
+    hops[2].request_cc = !internal && exit_node->flowctrl_cc &&
                          hops[2].ntor_v3 &&
                          client.dir.consensus &&
                          consensus_get_param(client.dir.consensus, "cc_alg", 2, 0, 3) != 0;
