@@ -239,6 +239,10 @@ hs_client_cached_desc_decrypts_now(const char *addr)
   const hs_client_auth_cred_t *cred = hs_client_auth_find(addr);
   if (!cred || onion_address_decode(pk, addr, strlen(addr), NULL) < 0)
     return 0;
+  /* a descriptor we already use was not one we could not decrypt */
+  for (int i = 0; i < MAX_SERVICES; i++)
+    if (hc.svcs[i].used && !strcmp(hc.svcs[i].addr, addr) && hc.svcs[i].desc)
+      return 0;
   return try_cached(addr, pk, NULL) == HS_DESC_DECRYPT_NEED_CLIENT_AUTH &&
          try_cached(addr, pk, cred->sk) == 0;
 }

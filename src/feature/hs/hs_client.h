@@ -72,8 +72,9 @@ hs_client_status_t hs_client_parse_address(const char *host,
                                            uint8_t pk_out[32]);
 
 /* After a credential for addr (56 lowercase characters) was added: 1 if
- * the descriptor cached for addr did not decrypt without a credential and
- * decrypts with it (ONION_CLIENT_AUTH_ADD's 252 reply), else 0. */
+ * we hold no decrypted descriptor of addr and the one cached for it did
+ * not decrypt without a credential and decrypts with it
+ * (ONION_CLIENT_AUTH_ADD's 252 reply), else 0. */
 int hs_client_cached_desc_decrypts_now(const char *addr);
 
 /* Calls ready(circ, HS_CLIENT_OK, arg) with a joined rendezvous circuit
