@@ -597,6 +597,7 @@ NOT_REPLAYED = {
     "events_": "CIRC/STREAM/ORCONN/... events of a live network",
     "hs0_getconf_hs": "needs a running onion service",
     "hs0_getinfo": "needs a running onion service",
+    "onion_client_auth": "replayed with its ClientOnionAuthDir files by test_client_auth.py",
 }
 
 # Which of our daemons plays which captured node.

@@ -1,6 +1,7 @@
 /* Fuzz the v3 descriptor parsers with each input: the outer layer as an
  * HSDir parses it, then (for inputs that pass, e.g. the seed corpus) both
- * decryption layers with a fixed identity key; the middle and inner layer
+ * decryption layers with a fixed identity key, without and with a client
+ * authorization key (hs_desc_decrypt_auth); the middle and inner layer
  * parsers directly on the input as plaintext; the tokenizer and the layer
  * decryptor on raw bytes. (torcert's parser has its own target.)
  * FUZZ_EXTRA_SOURCES: src/core/or/torcert.c src/feature/hs/hs_cert.c src/feature/hs/hs_desc_layer.c src/feature/hs/hs_desc_build.c src/feature/hs/hs_desc_parse.c src/feature/hs/hs_docparse.c src/feature/hs/hs_keys.c
@@ -39,6 +40,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   if (d) {
     (void)hs_desc_decrypt(d, IDENTITY_PK, now, &err);
+    hs_desc_free(d);
+    static const uint8_t client_sk[32] = { 0x42, 0x42, 0x42, 0x42 };
+    d = hs_desc_parse_outer((const char *)data, size, now, &err);
+    if (d)
+      (void)hs_desc_decrypt_auth(d, IDENTITY_PK, client_sk, now, &err);
     hs_desc_free(d);
   }
   while (hs_doc_next((const char *)data, size, &pos, &item) == 1)

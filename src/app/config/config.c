@@ -1,6 +1,7 @@
 /* Loading and validating the options: see config.h. */
 #include "orconfig.h"
 #include "app/config/config.h"
+#include "feature/hs/hs_client_auth.h"
 #include "feature/hs/hs_config.h"
 #include "feature/nodelist/dir_servers.h"
 #include "lib/crypt/crypto_s2k.h"
@@ -196,7 +197,13 @@ options_validate(or_options_t *options, char *err, size_t errlen)
   if (make_absolute(&options->DataDirectory, err, errlen) < 0 ||
       make_absolute(&options->PidFile, err, errlen) < 0 ||
       make_absolute(&options->CookieAuthFile, err, errlen) < 0 ||
-      make_absolute(&options->ControlPortWriteToFile, err, errlen) < 0)
+      make_absolute(&options->ControlPortWriteToFile, err, errlen) < 0 ||
+      make_absolute(&options->ClientOnionAuthDir, err, errlen) < 0)
+    return -1;
+  /* As tor: a ClientOnionAuthDir that is no directory of ours makes the
+   * configuration invalid (a reload keeps the old one). */
+  if (options->ClientOnionAuthDir &&
+      hs_client_auth_check_dir(options->ClientOnionAuthDir, err, errlen) < 0)
     return -1;
   if (validate_logs(options, err, errlen) < 0)
     return -1;

@@ -48,6 +48,7 @@ typedef struct or_options_t {
   int ControlPortFileGroupReadable;
   int HiddenServiceSingleHopMode;   /* accepted; only 0 is supported */
   int HiddenServiceNonAnonymousMode;
+  char *ClientOnionAuthDir;        /* *.auth_private client credentials */
   /* Onion services: HiddenServiceDir, HiddenServicePort... in order */
   config_line_t *HiddenServiceOptions;
   /* Relay (accepted, inert) */

@@ -120,6 +120,12 @@ static const config_var_t option_vars[] = {
   VAR("ControlPortFileGroupReadable", BOOL, ControlPortFileGroupReadable, "0", NORELOAD,
       "If 1, make ControlPortWriteToFile readable by the default group."),
   /* Onion services */
+  VAR("ClientOnionAuthDir", FILENAME, ClientOnionAuthDir, NULL, 0,
+      "Directory of v3 onion service client authorization files: each "
+      "NAME.auth_private holds one line \"<56-char onion address>:descriptor:x25519:"
+      "<base32 private key>\". It must exist and be ours; group and world access "
+      "is removed. Reread on SIGHUP; ONION_CLIENT_AUTH_ADD Flags=Permanent writes "
+      "files here."),
   VAR("HiddenServiceSingleHopMode", BOOL, HiddenServiceSingleHopMode, "0", NORELOAD,
       "Single onion services (one-hop rendezvous) are not supported: only 0."),
   VAR("HiddenServiceNonAnonymousMode", BOOL, HiddenServiceNonAnonymousMode, "0", NORELOAD,

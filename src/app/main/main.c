@@ -13,6 +13,7 @@
 #include "feature/client/socks_port.h"
 #include "feature/hs/hs_config.h"
 #include "feature/hs/hs_client.h"
+#include "feature/hs/hs_client_auth.h"
 #include "feature/hs/hs_dirop.h"
 #include "feature/hs/hs_service.h"
 #include "feature/nodelist/default_dirs.h"
@@ -253,6 +254,9 @@ install_options(or_options_t *fresh, char *err, size_t errlen)
     write_pidfile(fresh->PidFile);
   set_options(fresh);
   schedule_periodic_events(fresh);
+  /* Reread the client authorization files (a failure is logged and keeps
+   * the credentials we had). */
+  hs_client_auth_load_dir(fresh->ClientOnionAuthDir);
   return 0;
 }
 
@@ -580,12 +584,17 @@ run_tor(void)
     log_err(LD_NET, "Failed to bind one of the listener ports.");
     goto done;
   }
+  if (hs_client_auth_load_dir(options->ClientOnionAuthDir) < 0) {
+    log_err(LD_CONFIG, "Failed to load the client authorization files of ClientOnionAuthDir.");
+    goto done;
+  }
   if (start_onion_services(options) < 0 || start_client(options) < 0)
     goto done;
   status = mainloop_run() == 0 ? 0 : 1;
 done:
   control_stop();
   hs_client_stop();
+  hs_client_auth_free_all();
   hs_dirop_stop();
   hs_services_stop();
   stop_client();

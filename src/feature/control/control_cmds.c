@@ -8,6 +8,7 @@
 #include "feature/control/control_auth_state.h"
 #include "feature/control/control_events.h"
 #include "feature/control/control_circ.h"
+#include "feature/control/control_client_auth.h"
 #include "feature/control/control_hs_cmds.h"
 #include "feature/control/control_ns.h"
 #include "feature/control/control_onion.h"
@@ -169,4 +170,5 @@ control_cmds_register(void)
   control_register_command("DROPOWNERSHIP", cmd_dropownership);
   control_register_command("QUIT", cmd_quit);
   control_hs_register();
+  control_client_auth_register();
 }

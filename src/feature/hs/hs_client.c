@@ -7,6 +7,7 @@
 #include "feature/client/client.h"
 #include "feature/dirclient/dirstate.h"
 #include "feature/hs/hs_cells.h"
+#include "feature/hs/hs_client_auth.h"
 #include "feature/hs/hs_client_conn.h"
 #include "feature/hs/hs_descriptor.h"
 #include "feature/hs/hs_dirop.h"
@@ -86,6 +87,7 @@ hs_client_socks5_reply(hs_client_status_t status)
     case HS_CLIENT_INTRO_FAILED: return SOCKS5_HS_INTRO_FAILED;
     case HS_CLIENT_REND_FAILED: return SOCKS5_HS_REND_FAILED;
     case HS_CLIENT_NEED_CLIENT_AUTH: return SOCKS5_HS_MISSING_CLIENT_AUTH;
+    case HS_CLIENT_BAD_CLIENT_AUTH: return SOCKS5_HS_BAD_CLIENT_AUTH;
     case HS_CLIENT_BAD_ADDRESS: return SOCKS5_HS_BAD_ADDRESS;
     case HS_CLIENT_TIMEOUT: return SOCKS5_HS_INTRO_TIMEDOUT;
     default: return SOCKS5_GENERAL_FAILURE;
@@ -102,6 +104,7 @@ hs_client_status_str(hs_client_status_t status)
     case HS_CLIENT_INTRO_FAILED: return "introduction failed";
     case HS_CLIENT_REND_FAILED: return "rendezvous failed";
     case HS_CLIENT_NEED_CLIENT_AUTH: return "client authorization required";
+    case HS_CLIENT_BAD_CLIENT_AUTH: return "client authorization failed";
     case HS_CLIENT_BAD_ADDRESS: return "bad onion address";
     case HS_CLIENT_TIMEOUT: return "timed out";
     default: return "internal error";
@@ -191,12 +194,19 @@ load_cached(svc_t *svc)
     hs_desc_free(d);
     return HS_CLIENT_DESC_NOT_FOUND;   /* another time period's */
   }
-  int r = hs_desc_decrypt(d, svc->identity_pk, now, &err);
+  const hs_client_auth_cred_t *cred = hs_client_auth_find(svc->addr);
+  int r = hs_desc_decrypt_auth(d, svc->identity_pk, cred ? cred->sk : NULL, now, &err);
   if (r < 0 || hs_subcredential(svc->subcred, svc->identity_pk, d->blinded_pk) < 0) {
     log_info(LD_REND, "Descriptor of %s.onion unusable: %s.", svc->addr, err ? err : "?");
     hs_desc_free(d);
+    if (r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH || r == HS_DESC_DECRYPT_BAD_CLIENT_AUTH)
+      log_notice(LD_REND, "%s.onion requires client authorization: %s.", svc->addr,
+                 r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH
+                 ? "we have no credential for it (ClientOnionAuthDir, ONION_CLIENT_AUTH_ADD)"
+                 : "our credential for it is not one the service knows");
     return r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH ? HS_CLIENT_NEED_CLIENT_AUTH
-                                                 : HS_CLIENT_DESC_INVALID;
+         : r == HS_DESC_DECRYPT_BAD_CLIENT_AUTH ? HS_CLIENT_BAD_CLIENT_AUTH
+         : HS_CLIENT_DESC_INVALID;
   }
   svc_forget_desc(svc);
   svc->desc = d;
@@ -204,6 +214,37 @@ load_cached(svc_t *svc)
   log_info(LD_REND, "Descriptor of %s.onion has %zu intro point(s).", svc->addr,
            d->n_intro_points);
   return HS_CLIENT_OK;
+}
+
+/* Decrypts the cached descriptor of addr with client_sk (NULL: none):
+ * 0, or the hs_desc_decrypt_auth failure (-1 if none is cached). */
+static int
+try_cached(const char *addr, const uint8_t pk[32], const uint8_t *client_sk)
+{
+  const char *text = hs_dirop_cached(addr);
+  if (!text)
+    return -1;
+  hs_desc_t *d = hs_desc_parse_outer(text, strlen(text), time(NULL), NULL);
+  if (!d)
+    return -1;
+  int r = hs_desc_decrypt_auth(d, pk, client_sk, time(NULL), NULL);
+  hs_desc_free(d);
+  return r;
+}
+
+int
+hs_client_cached_desc_decrypts_now(const char *addr)
+{
+  uint8_t pk[32];
+  const hs_client_auth_cred_t *cred = hs_client_auth_find(addr);
+  if (!cred || onion_address_decode(pk, addr, strlen(addr), NULL) < 0)
+    return 0;
+  /* a descriptor we already use was not one we could not decrypt */
+  for (int i = 0; i < MAX_SERVICES; i++)
+    if (hc.svcs[i].used && !strcmp(hc.svcs[i].addr, addr) && hc.svcs[i].desc)
+      return 0;
+  return try_cached(addr, pk, NULL) == HS_DESC_DECRYPT_NEED_CLIENT_AUTH &&
+         try_cached(addr, pk, cred->sk) == 0;
 }
 
 /* The descriptor we hold is past its lifetime, or of another time period

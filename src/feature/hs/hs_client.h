@@ -19,9 +19,13 @@
  * (a second one when every intro point of the first descriptor failed) and
  * HS_CLIENT_MAX_ATTEMPTS connection attempts per request; fixed tables of
  * services, requests and attempts (a full table answers HS_CLIENT_INTERNAL).
- * Client authorization is not implemented: a service that requires it
- * gives HS_CLIENT_NEED_CLIENT_AUTH. Congestion control is not asked for
- * on the rendezvous circuit (our client streams use fixed windows).
+ * Client authorization: a descriptor is decrypted with the credential
+ * hs_client_auth holds for its address (ClientOnionAuthDir, or
+ * ONION_CLIENT_AUTH_ADD); a service that requires one gives
+ * HS_CLIENT_NEED_CLIENT_AUTH without a credential and
+ * HS_CLIENT_BAD_CLIENT_AUTH with one it does not know. A credential added
+ * later applies to the next request (the cached descriptor is decrypted
+ * again), as in tor.
  *
  * Everything runs on the main loop; a request's answer comes from a
  * deferred callback or a circuit event, except that a bad address or a
@@ -49,6 +53,7 @@ typedef enum {
   HS_CLIENT_INTRO_FAILED,     /* F2: every intro point refused or failed */
   HS_CLIENT_REND_FAILED,      /* F3: the rendezvous circuit failed */
   HS_CLIENT_NEED_CLIENT_AUTH, /* F4: the service wants client authorization */
+  HS_CLIENT_BAD_CLIENT_AUTH,  /* F5: our credential for it is not one it knows */
   HS_CLIENT_BAD_ADDRESS,      /* F6: bad checksum, version or key */
   HS_CLIENT_TIMEOUT,          /* F7: no circuit in HS_CLIENT_REQUEST_TIMEOUT */
   HS_CLIENT_INTERNAL,         /* 01: out of memory or table room, no path */
@@ -65,6 +70,12 @@ const char *hs_client_status_str(hs_client_status_t status);
 hs_client_status_t hs_client_parse_address(const char *host,
                                            char out[ONION_ADDRESS_LEN + 1],
                                            uint8_t pk_out[32]);
+
+/* After a credential for addr (56 lowercase characters) was added: 1 if
+ * we hold no decrypted descriptor of addr and the one cached for it did
+ * not decrypt without a credential and decrypts with it
+ * (ONION_CLIENT_AUTH_ADD's 252 reply), else 0. */
+int hs_client_cached_desc_decrypts_now(const char *addr);
 
 /* Calls ready(circ, HS_CLIENT_OK, arg) with a joined rendezvous circuit
  * to host's service that requests of the same isolation key may share, or

@@ -31,6 +31,7 @@ hs_desc_free(hs_desc_t *desc)
   for (size_t i = 0; i < desc->n_intro_points; i++)
     free(desc->intro_points[i].link_specifiers);
   free(desc->intro_points);
+  free(desc->auth_clients);
   free(desc->superencrypted);
   free(desc->flow_control);
   free(desc);
@@ -272,6 +273,37 @@ hs_desc_parse_outer(const char *doc, size_t len, time_t now,
 /* ---------------------------------------------------------------------
  * Middle (superencrypted) layer: returns the encrypted blob. */
 
+/* Keeps an auth-client line whose fields have the right sizes; others
+ * are ignored (as fake lines of unusual size would be). 0, or -1 without
+ * memory. */
+static int
+keep_auth_client(hs_desc_t *d, const hs_doc_item_t *item)
+{
+  hs_desc_auth_client_t ac, *grown;
+  int ok;
+
+  memset(&ac, 0, sizeof(ac));
+  ok = decode_b64_exact(ac.client_id, sizeof(ac.client_id), item->args[0],
+                        item->arg_lens[0]) == 0 &&
+       decode_b64_exact(ac.iv, sizeof(ac.iv), item->args[1],
+                        item->arg_lens[1]) == 0;
+  if (ok && decode_b64_exact(ac.encrypted_cookie, 16, item->args[2],
+                             item->arg_lens[2]) == 0)
+    ac.encrypted_cookie_len = 16;
+  else if (ok && decode_b64_exact(ac.encrypted_cookie, 32, item->args[2],
+                                  item->arg_lens[2]) == 0)
+    ac.encrypted_cookie_len = 32;
+  if (!ac.encrypted_cookie_len)
+    return 0;
+  grown = realloc(d->auth_clients,
+                  (d->n_auth_client_entries + 1) * sizeof(*grown));
+  if (!grown)
+    return -1;
+  d->auth_clients = grown;
+  d->auth_clients[d->n_auth_client_entries++] = ac;
+  return 0;
+}
+
 uint8_t *
 hs_desc_parse_middle_layer(hs_desc_t *d, const char *text, size_t len,
                            size_t *blob_len, const char **err)
@@ -294,6 +326,8 @@ hs_desc_parse_middle_layer(hs_desc_t *d, const char *text, size_t len,
     } else if (hs_doc_kw_is(&item, "auth-client")) {
       if (item.n_args < 3)
         FAIL("bad auth-client");
+      if (keep_auth_client(d, &item) < 0)
+        FAIL("out of memory");
       d->n_auth_clients++;
     } else if (hs_doc_kw_is(&item, "encrypted")) {
       if (blob)
@@ -474,16 +508,50 @@ hs_desc_parse_inner_layer(hs_desc_t *d, const char *text, size_t len,
   return -1;
 }
 
+/* The descriptor cookie for client_sk: from the auth-client line whose
+ * CLIENT-ID is ours. Returns its length, or 0 if no line is ours. */
+static size_t
+find_cookie(const hs_desc_t *d, const uint8_t subcred[32],
+            const uint8_t client_sk[32],
+            uint8_t cookie[HS_DESC_COOKIE_MAX_LEN])
+{
+  uint8_t id[HS_DESC_CLIENT_ID_LEN], key[HS_DESC_COOKIE_KEY_LEN];
+  size_t len = 0;
+
+  if (hs_desc_client_auth_keys(subcred, client_sk, d->auth_ephemeral_key, id,
+                               key) < 0)
+    return 0;
+  for (size_t i = 0; i < d->n_auth_client_entries; i++) {
+    const hs_desc_auth_client_t *ac = &d->auth_clients[i];
+    if (!crypto_memeq(ac->client_id, id, sizeof(id)))
+      continue;
+    if (hs_desc_cookie_crypt(key, ac->iv, ac->encrypted_cookie, cookie,
+                             ac->encrypted_cookie_len) == 0)
+      len = ac->encrypted_cookie_len;
+    break;
+  }
+  memwipe(key, sizeof(key));
+  return len;
+}
+
 int
 hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32], time_t now,
                 const char **err)
 {
+  return hs_desc_decrypt_auth(d, identity_pk, NULL, now, err);
+}
+
+int
+hs_desc_decrypt_auth(hs_desc_t *d, const uint8_t identity_pk[32],
+                     const uint8_t *client_sk, time_t now, const char **err)
+{
   hs_desc_layer_keys_t lk;
   uint8_t *middle = NULL, *blob = NULL, *inner = NULL;
-  size_t middle_len, blob_len, inner_len;
+  uint8_t cookie[HS_DESC_COOKIE_MAX_LEN];
+  size_t middle_len, blob_len, inner_len, cookie_len = 0;
   int ret = -1;
 
-  if (!d->superencrypted || d->intro_points)
+  if (!d->superencrypted || d->intro_points || d->auth_clients)
     FAIL("not a freshly parsed descriptor");
   memcpy(lk.blinded_pk, d->blinded_pk, 32);
   lk.revision_counter = d->revision_counter;
@@ -500,13 +568,23 @@ hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32], time_t now,
                                     &blob_len, err);
   if (!blob)
     goto fail;
-  inner = hs_desc_layer_decrypt(HS_DESC_LAYER_ENCRYPTED, &lk, blob, blob_len,
-                                &inner_len);
+  if (client_sk)
+    cookie_len = find_cookie(d, lk.subcredential, client_sk, cookie);
+  inner = hs_desc_layer_decrypt_with_cookie(HS_DESC_LAYER_ENCRYPTED, &lk,
+                                            cookie, cookie_len, blob,
+                                            blob_len, &inner_len);
   if (!inner) {
     /* The middle layer was the service's: only a descriptor cookie we lack
      * (client authorization) keeps us from the inner one. */
-    ret = HS_DESC_DECRYPT_NEED_CLIENT_AUTH;
-    FAIL("encrypted layer: bad MAC (client authorization?)");
+    if (!client_sk) {
+      ret = HS_DESC_DECRYPT_NEED_CLIENT_AUTH;
+      FAIL("encrypted layer: bad MAC (client authorization?)");
+    }
+    ret = HS_DESC_DECRYPT_BAD_CLIENT_AUTH;
+    FAIL(cookie_len ? "encrypted layer: bad MAC with the descriptor cookie "
+                      "of our auth-client line (wrong client key?)"
+                    : "no auth-client line for our client key (the service "
+                      "does not know it)");
   }
   if (hs_desc_parse_inner_layer(d, (const char *)inner,
                                 strnlen((const char *)inner, inner_len),
@@ -521,6 +599,7 @@ hs_desc_decrypt(hs_desc_t *d, const uint8_t identity_pk[32], time_t now,
   free(middle);
   free(blob);
   free(inner);
+  memwipe(cookie, sizeof(cookie));
   memwipe(&lk, sizeof(lk));
   return ret;
 }

@@ -9,7 +9,8 @@
  *   "Tor onion service descriptor sig v3" | everything before "signature";
  *   no final newline).
  * The superencrypted plaintext: desc-auth-type x25519, a fresh ephemeral
- * X25519 key, 16 fake auth-client lines, encrypted (MESSAGE); no final
+ * X25519 key, 16 fake auth-client lines (base64 of 8, 16 and 16 bytes, as
+ * real tor writes them), encrypted (MESSAGE); no final
  * newline; NUL-padded to 10000 bytes (hs_desc_layer).
  * The encrypted plaintext: create2-formats 2, [intro-auth-required],
  * [single-onion-service], [flow-control], then per intro point:
@@ -18,8 +19,11 @@
  * signing key), enc-key ntor, enc-key-cert (type 0B cert of the enc key's
  * Ed25519 form, sign bit 0).
  *
- * Client authorization (descriptor cookies) is not implemented: a
- * descriptor that needs it fails to decrypt. */
+ * Client authorization (2.5.1.2, 2.5.2.1): hs_desc_decrypt_auth takes a
+ * client's X25519 secret key, finds its auth-client line and decrypts the
+ * descriptor cookie that keys the inner layer (crypto in hs_desc_layer.h).
+ * Our own descriptors (hs_desc_encode) carry fake auth-client lines only:
+ * the service side of client authorization is not implemented. */
 #ifndef TOR_FEATURE_HS_HS_DESCRIPTOR_H
 #define TOR_FEATURE_HS_HS_DESCRIPTOR_H
 
@@ -44,6 +48,14 @@ typedef struct hs_desc_intro_point_t {
   uint8_t enc_key[32];          /* X25519 key for INTRODUCE2 encryption */
 } hs_desc_intro_point_t;
 
+/* One well-formed "auth-client" line of the superencrypted layer. */
+typedef struct hs_desc_auth_client_t {
+  uint8_t client_id[8];
+  uint8_t iv[16];
+  uint8_t encrypted_cookie[32];
+  size_t encrypted_cookie_len;   /* 16 (real tor) or 32 (the spec) */
+} hs_desc_auth_client_t;
+
 typedef struct hs_desc_t {
   /* Outer layer. */
   uint32_t lifetime_minutes;
@@ -55,7 +67,9 @@ typedef struct hs_desc_t {
   size_t superencrypted_len;
   /* Middle layer (parse only). */
   uint8_t auth_ephemeral_key[32];
-  int n_auth_clients;
+  int n_auth_clients;                   /* auth-client lines */
+  size_t n_auth_client_entries;         /* those well formed: */
+  hs_desc_auth_client_t *auth_clients;  /* owned */
   /* Inner layer. */
   int create2_ntor;                     /* "create2-formats" lists 2 */
   int intro_auth_ed25519;               /* intro-auth-required ed25519 */
@@ -108,11 +122,24 @@ hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, time_t now,
 #define HS_DESC_DECRYPT_NEED_CLIENT_AUTH (-2)
 int hs_desc_decrypt(hs_desc_t *desc, const uint8_t identity_pk[32],
                     time_t now, const char **err);
+/* As hs_desc_decrypt, as the client whose X25519 secret key is client_sk
+ * (NULL: none, which is hs_desc_decrypt). With a key, the cookie of the
+ * auth-client line whose CLIENT-ID is ours keys the inner layer; without
+ * such a line the inner layer is tried without a cookie, as tor does (the
+ * service may not use client authorization). With a key, an inner layer
+ * that still does not decrypt gives HS_DESC_DECRYPT_BAD_CLIENT_AUTH: the
+ * key is not one the service knows. */
+#define HS_DESC_DECRYPT_BAD_CLIENT_AUTH (-3)
+int hs_desc_decrypt_auth(hs_desc_t *desc, const uint8_t identity_pk[32],
+                         const uint8_t *client_sk, time_t now,
+                         const char **err);
 
 /* The two decrypted layers' parsers that hs_desc_decrypt uses, for the
  * fuzzer and for tools that re-encrypt layers (OnionBalance). text is the
- * plaintext up to its padding. The middle parser fills the auth fields and
- * returns the encrypted blob (malloc'd; *blob_len set) or NULL; the inner
+ * plaintext up to its padding. The middle parser fills the auth fields
+ * (auth-client lines whose fields are not base64 of 8, 16 and 16 or 32
+ * bytes are counted but not kept) and returns the encrypted blob
+ * (malloc'd; *blob_len set) or NULL; the inner
  * parser fills the inner fields and intro points (certificates checked
  * against d->signing_pk) of a descriptor that has none yet. */
 uint8_t *hs_desc_parse_middle_layer(hs_desc_t *d, const char *text,
