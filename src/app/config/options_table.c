@@ -89,7 +89,8 @@ static const config_var_t option_vars[] = {
           PORTFLAGS_SOCKS_ALLOWED, PORTFLAGS_SOCKS_DEFAULT, NORELOAD,
           "\"[ADDRESS:]PORT|auto|0|unix:PATH [flags]\": accept SOCKS 4, 4a and 5 "
           "connections here. IsolateClientAddr and IsolateSOCKSAuth are on by default; "
-          "onion addresses and RESOLVE are not supported yet."),
+          "v3 onion addresses are reached as tor reaches them (keys for client "
+          "authorization from ClientOnionAuthDir)."),
   VAR("Address", LINELIST, Addresses, NULL, INERT,
       "The address (or host name) of this relay."),
   DBLVAR("PathsNeededToBuildCircuits", PathsNeededToBuildCircuits, "-1", -1, 1, 0,
