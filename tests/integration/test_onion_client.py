@@ -169,6 +169,38 @@ class OnionClientTest(unittest.TestCase):
         self.assertIn("4/4 streams over 2 circuits", r.stdout)
         self.assertIn("ok", r.stdout.split("verify sequence:")[1].split("\n")[0])
 
+    def _pull_gib(self, onion, port):
+        """tor-bulkperf transfer: 1 GiB through our SocksPort, every byte
+        checked against the sequence pattern."""
+        import subprocess
+        r = subprocess.run([BULKPERF, "transfer", "--socks", "127.0.0.1:%d" % net.socks_port(CLIENT),
+                            "--target", "%s:%d" % (onion, port), "--size", "1GiB", "--count", "1",
+                            "--timeout", "900s", "--verify", "sequence"],
+                           capture_output=True, text=True, timeout=960)
+        self.assertEqual(r.returncode, 0, r.stdout[-2000:] + r.stderr[-2000:])
+
+    @unittest.skipUnless(os.path.exists(BULKPERF), "tor-bulkperf is not built")
+    def test_2c_one_gib_from_real_tor_service_with_congestion_control(self):
+        """1 GiB byte-exact from real tor (hs0's port 80 to tor-bulkperf
+        serve), and real tor runs Tor Vegas on that rendezvous circuit:
+        its info log shows the congestion control updates our SENDMEs drive."""
+        import subprocess
+        serve = subprocess.Popen([BULKPERF, "serve", "--listen",
+                                  "127.0.0.1:%d" % net.hs_target_port("hs0"),
+                                  "--pattern", "sequence"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            vegas_before = net.log_text("hs0", "info").count("TOR_VEGAS")
+            self._pull_gib(net.onion("hs0"), 80)
+        finally:
+            serve.terminate()
+            serve.wait(10)
+        self.assertGreater(net.log_text("hs0", "info").count("TOR_VEGAS"), vegas_before + 100)
+
+    @unittest.skipUnless(os.path.exists(BULKPERF), "tor-bulkperf is not built")
+    def test_2d_one_gib_from_our_bulk_service(self):
+        self._pull_gib(our_onion(), 9001)
+
     def test_3_unknown_address_is_f0_in_bounded_time(self):
         """A fresh key (a valid address no service publishes): every
         responsible HSDir says 404."""
