@@ -193,7 +193,11 @@ load_cached(svc_t *svc)
   }
   int r = hs_desc_decrypt(d, svc->identity_pk, now, &err);
   if (r < 0 || hs_subcredential(svc->subcred, svc->identity_pk, d->blinded_pk) < 0) {
-    log_info(LD_REND, "Descriptor of %s.onion unusable: %s.", svc->addr, err ? err : "?");
+    if (r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH)
+      log_info(LD_REND, "Descriptor of %s.onion unusable: %s.", svc->addr, err ? err : "?");
+    else  /* the service's own bad content: see hs_dirop's rejections */
+      log_protocol_warn(LD_REND, "Rejected the descriptor of %s.onion: %s.", svc->addr,
+                        err ? err : "?");
     hs_desc_free(d);
     return r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH ? HS_CLIENT_NEED_CLIENT_AUTH
                                                  : HS_CLIENT_DESC_INVALID;
