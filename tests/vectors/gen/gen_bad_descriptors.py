@@ -27,7 +27,15 @@ descriptor may have: they go straight to the layer parsers), plus
                tests/vectors: records of "name = hex").
 
 Everything is deterministic (fixed seeds, salts, ephemeral keys; Ed25519
-is deterministic), so running this again gives the same bytes."""
+is deterministic), so running this again gives the same bytes.
+
+    gen_bad_descriptors.py --now T --period-length MIN --rotation-offset MIN
+                           [--revision N] OUTDIR
+
+makes the same cases for another clock (a private network's: its time
+periods, certificates valid from T on, revision counter N), for
+tests/integration/test_hs_bad_desc.py to post to real tor HSDirs; that
+output is not committed anywhere."""
 
 import base64
 import hashlib
@@ -208,8 +216,8 @@ def cert(ctype, key, signer, expires_hours, ext_key="signer", extra_exts=(), sig
     return out[:truncate] if truncate else out
 
 
-def cert_expiry(now=NOW):
-    return (now + CERT_LIFETIME + 3599) // 3600
+def cert_expiry(now=None):
+    return ((NOW if now is None else now) + CERT_LIFETIME + 3599) // 3600
 
 
 # ---------------------------------------------------------------------
@@ -240,8 +248,19 @@ def layer_encrypt(constant, plaintext, salt, blinded_pk, subcred, rev, pad):
 # The service and its intro points
 
 IDENTITY = ExpandedKey.from_seed(b"\x07" * 32)
-TP = (NOW // 60 - ROTATION_OFFSET) // PERIOD_LENGTH
-BLINDED = IDENTITY.blind(TP, PERIOD_LENGTH)
+REVISION = 42
+
+
+def set_clock(now, period_length, rotation_offset, revision):
+    """The time, time periods (minutes) and revision counter the cases are
+    made for."""
+    global NOW, PERIOD_LENGTH, ROTATION_OFFSET, TP, BLINDED, REVISION
+    NOW, PERIOD_LENGTH, ROTATION_OFFSET, REVISION = now, period_length, rotation_offset, revision
+    TP = (NOW // 60 - ROTATION_OFFSET) // PERIOD_LENGTH
+    BLINDED = IDENTITY.blind(TP, PERIOD_LENGTH)
+
+
+set_clock(NOW, PERIOD_LENGTH, ROTATION_OFFSET, REVISION)
 SIGNING = SeedKey(det("descriptor-signing-key"))
 OTHER = SeedKey(det("some-other-key"))          # signs what it should not
 CREDENTIAL = hashlib.sha3_256(b"credential" + IDENTITY.pk).digest()
@@ -328,8 +347,10 @@ class Desc:
     """One descriptor, built layer by layer; the hooks edit a layer's items
     or text before it is encrypted or signed."""
 
-    def __init__(self, name, rev=42, blinded=BLINDED, signing=SIGNING, ips=None,
+    def __init__(self, name, rev=None, blinded=None, signing=SIGNING, ips=None,
                  n_clients=16, salt_tag=None):
+        rev = REVISION if rev is None else rev
+        blinded = blinded or BLINDED
         self.name, self.rev, self.blinded, self.signing = name, rev, blinded, signing
         self.ip_items = [ip.items(signing) for ip in (IPS if ips is None else ips)]
         self.inner_head = ["create2-formats 2", "flow-control 1-2 31"]
@@ -717,7 +738,7 @@ def build_cases():
 def control_record():
     rec = [("identity_pk", IDENTITY.pk), ("time", i8(NOW)), ("time_period", i8(TP)),
            ("blinded_pk", BLINDED.pk), ("signing_pk", SIGNING.pk),
-           ("signing_cert_expiration", i8(cert_expiry())), ("revision_counter", i8(42)),
+           ("signing_cert_expiration", i8(cert_expiry())), ("revision_counter", i8(REVISION)),
            ("lifetime", i8(180)), ("n_intro_points", i8(len(IPS)))]
     for ip in IPS:
         rec += [("ip%d_link_specifiers" % ip.i, ip.link_specifiers),
@@ -728,7 +749,16 @@ def control_record():
 
 
 def main():
-    out = sys.argv[1]
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--now", type=int, default=NOW)
+    ap.add_argument("--period-length", type=int, default=PERIOD_LENGTH)
+    ap.add_argument("--rotation-offset", type=int, default=ROTATION_OFFSET)
+    ap.add_argument("--revision", type=int, default=REVISION)
+    ap.add_argument("outdir")
+    args = ap.parse_args()
+    set_clock(args.now, args.period_length, args.rotation_offset, args.revision)
+    out = args.outdir
     os.makedirs(out, exist_ok=True)
     build_cases()
     names = [c[0] for c in CASES]
