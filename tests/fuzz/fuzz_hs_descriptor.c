@@ -3,7 +3,10 @@
  * decryption layers with a fixed identity key, without and with a client
  * authorization key (hs_desc_decrypt_auth); the middle and inner layer
  * parsers directly on the input as plaintext; the tokenizer and the layer
- * decryptor on raw bytes. (torcert's parser has its own target.)
+ * decryptor on raw bytes. (torcert's parser has its own target.) Every
+ * refusal must come with a reason: one printable line. The seeds include
+ * the malicious descriptors of tests/vectors/hs_bad_desc (bad-*.txt), made
+ * for the same identity key and time.
  * FUZZ_EXTRA_SOURCES: src/core/or/torcert.c src/feature/hs/hs_cert.c src/feature/hs/hs_desc_layer.c src/feature/hs/hs_desc_build.c src/feature/hs/hs_desc_parse.c src/feature/hs/hs_docparse.c src/feature/hs/hs_keys.c
  */
 #include "orconfig.h"
@@ -17,6 +20,19 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+check_reason(const char *err)
+{
+  size_t n = 0;
+  if (!err || !*err)
+    abort();
+  for (; err[n]; n++)
+    if (err[n] < 0x20 || err[n] > 0x7e)
+      abort();
+  if (n > 255)
+    abort();
+}
 
 /* The identity key of the seed descriptors (seed 0x07 * 32, as in
  * tests/unit/test_hs_desc.c build_then_parse). */
@@ -39,23 +55,35 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   uint8_t *plain;
 
   if (d) {
-    (void)hs_desc_decrypt(d, IDENTITY_PK, now, &err);
+    err = NULL;
+    if (hs_desc_decrypt(d, IDENTITY_PK, now, &err) != 0)
+      check_reason(err);
     hs_desc_free(d);
     static const uint8_t client_sk[32] = { 0x42, 0x42, 0x42, 0x42 };
     d = hs_desc_parse_outer((const char *)data, size, now, &err);
-    if (d)
-      (void)hs_desc_decrypt_auth(d, IDENTITY_PK, client_sk, now, &err);
+    if (d) {
+      err = NULL;
+      if (hs_desc_decrypt_auth(d, IDENTITY_PK, client_sk, now, &err) != 0)
+        check_reason(err);
+    }
     hs_desc_free(d);
+  } else {
+    check_reason(err);
   }
   while (hs_doc_next((const char *)data, size, &pos, &item) == 1)
     ;
   d = calloc(1, sizeof(*d));
   if (d) {
+    err = NULL;
     uint8_t *blob = hs_desc_parse_middle_layer(d, (const char *)data, size,
                                                &len, &err);
+    if (!blob)
+      check_reason(err);
     free(blob);
     memset(d->signing_pk, 0x42, 32);
-    (void)hs_desc_parse_inner_layer(d, (const char *)data, size, now, &err);
+    err = NULL;
+    if (hs_desc_parse_inner_layer(d, (const char *)data, size, now, &err) < 0)
+      check_reason(err);
     hs_desc_free(d);
   }
   memset(&lk, 0, sizeof(lk));

@@ -284,7 +284,7 @@ hs_desc_encode(const hs_desc_t *desc, const hs_desc_signing_keys_t *keys,
     goto done;
   sbuf_addf(&doc, "signature ");
   sbuf_add_b64(&doc, sig, sizeof(sig), BASE64_ENCODE_NOPAD);
-  if (doc.failed || doc.len > HS_DESC_MAX_LEN)
+  if (doc.failed || doc.len >= HS_DESC_MAX_LEN)   /* tor's HSDirs refuse */
     goto done;
   result = doc.s;
   *len_out = doc.len;

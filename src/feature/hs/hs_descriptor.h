@@ -36,7 +36,7 @@
 #define HS_DESC_LIFETIME_MAX 720
 #define HS_DESC_CERT_LIFETIME (54 * 3600)    /* seconds, as tor */
 #define HS_DESC_N_FAKE_AUTH_CLIENTS 16
-#define HS_DESC_MAX_LEN 50000                 /* HSDirs refuse more */
+#define HS_DESC_MAX_LEN 50000                 /* HSDirs refuse this and more */
 #define HS_DESC_MAX_INTRO_POINTS 20
 #define HS_DESC_LINK_SPEC_MAX_LEN 1024
 
@@ -98,8 +98,8 @@ void hs_desc_free(hs_desc_t *desc);
  * HS_DESC_CERT_LIFETIME after now. Salts, the ephemeral key and the fake
  * auth-client lines are fresh random bytes. Returns a malloc'd
  * NUL-terminated document (caller frees) and sets *len_out, or NULL on
- * failure (bad fields, too many intro points, or longer than
- * HS_DESC_MAX_LEN). */
+ * failure (bad fields, too many intro points, or HS_DESC_MAX_LEN bytes or
+ * more). */
 char *hs_desc_encode(const hs_desc_t *desc, const hs_desc_signing_keys_t *keys,
                      time_t now, size_t *len_out);
 
@@ -108,7 +108,33 @@ char *hs_desc_encode(const hs_desc_t *desc, const hs_desc_signing_keys_t *keys,
  * unexpired at `now`, signature checked) and the descriptor signature.
  * Returns a new descriptor with the outer fields and the superencrypted
  * blob (free with hs_desc_free), or NULL with a reason in *err (if err).
- * Certificates use core/or/torcert. */
+ * Certificates use core/or/torcert.
+ *
+ * The reasons of all the parse functions here name the item, the
+ * introduction point or the line ("introduction point 2: bad auth-key
+ * certificate: bad Ed25519 signature"); they may live in a static buffer
+ * that the next parse overwrites. What is refused (rend-spec-v3 2.4-2.5,
+ * dir-spec 1.2; tests/unit/test_hs_desc_bad.c has a case for each): 50000
+ * bytes or more (as tor); NUL bytes (but as the layers' padding), control
+ * characters, CR, bytes that are not UTF-8, keywords outside [A-Za-z0-9-];
+ * a known item twice, missing, or with too many arguments; values out of
+ * range; any certificate that is not of its type, lacks the
+ * signed-with-key extension, carries an unknown extension flagged
+ * affects-validation, has expired or is not signed by the right key; more
+ * than HS_DESC_MAX_INTRO_POINTS intro points; a link specifier block that
+ * is empty, longer than HS_DESC_LINK_SPEC_MAX_LEN, or whose NSPEC and
+ * lengths do not add up; create2-formats without 2. Unknown items, extra
+ * arguments and key types other than ntor are ignored.
+ *
+ * Where we are stricter than tor 0.4.9: tor skips an intro point that is
+ * malformed or whose certificates fail and uses the others; we refuse the
+ * descriptor (its inner layer is signed by the service: a service that
+ * signs garbage is broken or hostile). Tor does not check the expiry of
+ * intro point certificates (its own never expire before the signing-key
+ * cert does). Like tor we do not compare enc-key-cert's key with enc-key
+ * (stem, hence OnionBalance, certifies the auth key there), and the
+ * caller must check that the blinded key is the service's for the period
+ * (hs_dirop does). */
 hs_desc_t *hs_desc_parse_outer(const char *doc, size_t len, time_t now,
                                const char **err);
 
@@ -136,7 +162,8 @@ int hs_desc_decrypt_auth(hs_desc_t *desc, const uint8_t identity_pk[32],
 
 /* The two decrypted layers' parsers that hs_desc_decrypt uses, for the
  * fuzzer and for tools that re-encrypt layers (OnionBalance). text is the
- * plaintext up to its padding. The middle parser fills the auth fields
+ * decrypted plaintext: it may end in NUL padding, but nothing other than
+ * NULs may follow the first NUL. The middle parser fills the auth fields
  * (auth-client lines whose fields are not base64 of 8, 16 and 16 or 32
  * bytes are counted but not kept) and returns the encrypted blob
  * (malloc'd; *blob_len set) or NULL; the inner

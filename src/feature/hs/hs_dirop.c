@@ -190,15 +190,19 @@ on_fetch_done(int ok, int status, const uint8_t *body, size_t len, void *arg)
   op_t *op = a->op;
   if (ok) {
     const char *err = NULL;
-    hs_desc_t *d = memchr(body, 0, len) ? NULL
-                   : hs_desc_parse_outer((const char *)body, len, time(NULL), &err);
+    /* (the parser refuses NUL bytes, which the cache's strings cannot hold) */
+    hs_desc_t *d = hs_desc_parse_outer((const char *)body, len, time(NULL), &err);
     int good = d && !memcmp(d->blinded_pk, op->blinded_pk, 32);
     hs_desc_free(d);
     if (good) {
       report(a, 1, NULL, body, len);
     } else {
-      log_info(LD_REND, "Descriptor of %s.onion from %s unusable: %s.", op->addr,
-               a->hsdir->longname, err ? err : "wrong blinded key");
+      /* A protocol violation by the service or the HSDir: info, or warn
+       * with ProtocolWarnings 1 (tor logs these at warn; on the public
+       * network anyone can serve us garbage). */
+      log_protocol_warn(LD_REND, "Rejected the descriptor of %s.onion from %s: %s.",
+                        op->addr, a->hsdir->longname,
+                        err ? err : "signed by another blinded key than the service's");
       report(a, 0, "BAD_DESC", NULL, 0);
     }
   } else {
