@@ -197,7 +197,7 @@ load_cached(svc_t *svc)
   const hs_client_auth_cred_t *cred = hs_client_auth_find(svc->addr);
   int r = hs_desc_decrypt_auth(d, svc->identity_pk, cred ? cred->sk : NULL, now, &err);
   if (r < 0 || hs_subcredential(svc->subcred, svc->identity_pk, d->blinded_pk) < 0) {
-    if (r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH)
+    if (r == HS_DESC_DECRYPT_NEED_CLIENT_AUTH || r == HS_DESC_DECRYPT_BAD_CLIENT_AUTH)
       log_info(LD_REND, "Descriptor of %s.onion unusable: %s.", svc->addr, err ? err : "?");
     else  /* the service's own bad content: see hs_dirop's rejections */
       log_protocol_warn(LD_REND, "Rejected the descriptor of %s.onion: %s.", svc->addr,
