@@ -1,6 +1,7 @@
 /* Loading and validating the options: see config.h. */
 #include "orconfig.h"
 #include "app/config/config.h"
+#include "core/or/conflux_cell.h"
 #include "feature/hs/hs_client_auth.h"
 #include "feature/hs/hs_config.h"
 #include "feature/nodelist/dir_servers.h"
@@ -243,6 +244,11 @@ options_validate(or_options_t *options, char *err, size_t errlen)
     log_warn(LD_CONFIG, "PathsNeededToBuildCircuits is too %s; clipping it to %.2f.",
              p < 0.25 ? "low" : "high", p < 0.25 ? 0.25 : 0.95);
     options->PathsNeededToBuildCircuits = p < 0.25 ? 0.25 : 0.95;
+  }
+  if (options->ConfluxClientUX && conflux_ux_from_name(options->ConfluxClientUX) < 0) {
+    snprintf(err, errlen, "ConfluxClientUX must be 'latency', 'throughput', "
+             "'latency_lowmem', or 'throughput_lowmem'");
+    return -1;
   }
   if (validate_hidden_services(options, err, errlen) < 0)
     return -1;

@@ -36,6 +36,8 @@ typedef struct or_options_t {
   config_line_t *SocksPorts;
   config_line_t *Addresses;
   double PathsNeededToBuildCircuits;
+  int ConfluxEnabled;            /* autobool */
+  char *ConfluxClientUX;
   int TestingTorNetwork;
   /* Control */
   config_line_t *ControlPorts;

@@ -96,6 +96,12 @@ static const config_var_t option_vars[] = {
   DBLVAR("PathsNeededToBuildCircuits", PathsNeededToBuildCircuits, "-1", -1, 1, 0,
          "Fraction of possible paths whose descriptors must be known before building "
          "circuits; -1 means the consensus decides."),
+  VAR("ConfluxEnabled", AUTOBOOL, ConfluxEnabled, "auto", 0,
+      "If 1, exit streams go over conflux sets (two circuits linked at one exit, "
+      "proposal 329); 0 never; auto as the consensus says (cfx_enabled)."),
+  VAR("ConfluxClientUX", STRING, ConfluxClientUX, "throughput", 0,
+      "What conflux sets ask the exit for: throughput, latency, throughput_lowmem or "
+      "latency_lowmem."),
   VAR("TestingTorNetwork", BOOL, TestingTorNetwork, "0", NORELOAD,
       "If 1, adjust defaults for a private test network (needs DirAuthority lines)."),
   /* Control */

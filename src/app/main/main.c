@@ -9,6 +9,7 @@
 #include "core/mainloop/mainloop.h"
 #include "core/or/channel_tls.h"
 #include "core/or/circuit.h"
+#include "core/or/conflux_cell.h"
 #include "feature/client/client.h"
 #include "feature/client/socks_port.h"
 #include "feature/hs/hs_config.h"
@@ -501,6 +502,12 @@ start_client(const or_options_t *options)
   statefile_load(options->DataDirectory, &guards);
   client_config.datadir = options->DataDirectory;
   client_config.paths_needed = options->PathsNeededToBuildCircuits;
+  client_config.conflux_enabled = options->ConfluxEnabled;
+  client_config.conflux_ux = options->ConfluxClientUX
+                             ? conflux_ux_from_name(options->ConfluxClientUX)
+                             : CONFLUX_UX_HIGH_THROUGHPUT;
+  if (client_config.conflux_ux < 0)
+    client_config.conflux_ux = CONFLUX_UX_HIGH_THROUGHPUT;
   client_config.distinct_subnets = !options->TestingTorNetwork;
   client_config.guards = &guards;
   client_config.save_guards = save_guards;

@@ -2,6 +2,7 @@
 #include "orconfig.h"
 #include "feature/client/client.h"
 #include "core/mainloop/bootstrap.h"
+#include "core/or/conflux.h"
 #include "core/or/stream.h"
 #include "feature/dirclient/dirfetch.h"
 #include "feature/dirclient/dirstate.h"
@@ -40,6 +41,11 @@ typedef struct exit_circ_t {
   int is_dir;                   /* a one-hop directory circuit */
   int controller;               /* EXTENDCIRCUIT's: no stream is put on it */
   int internal;                 /* guard, middle, middle: no exit stream */
+  /* A leg of a conflux set (proposal 329). The set's anchor (its first
+   * leg) carries the streams and counts as built once the set linked;
+   * the other legs only bring cells in, and take no request. */
+  conflux_set_t *cfx;
+  int cfx_other_leg;
 } exit_circ_t;
 
 typedef struct circ_request_t {
@@ -128,6 +134,11 @@ on_circ_built(circuit_t *circ, void *arg)
     control_event_status(CEV_STATUS_CLIENT, "NOTICE", "CIRCUIT_ESTABLISHED");
     control_event_build_timeout_set(CIRCUIT_BUILD_TIMEOUT * 1000, 1);
   }
+  if (slot->cfx) {
+    slot->built = 0;   /* usable once the whole set has linked */
+    conflux_leg_built(slot->cfx, circ);
+    return;
+  }
   if (slot->is_dir)
     client_dir_step();
   else
@@ -138,14 +149,22 @@ static void
 on_circ_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
               const uint8_t *data, size_t len, void *arg)
 {
-  (void)hop; (void)arg;
+  exit_circ_t *slot = find_slot(circ);
+  (void)arg;
+  if (slot && slot->cfx) {
+    conflux_leg_relay(slot->cfx, circ, hop, command, stream_id, data, len);
+    return;
+  }
   stream_circuit_relay(circ, command, stream_id, data, len);
 }
 
 static void
 on_circ_writable(circuit_t *circ, void *arg)
 {
+  exit_circ_t *slot = find_slot(circ);
   (void)arg;
+  if (slot && slot->cfx_other_leg)
+    return;   /* we send only on the anchor */
   stream_circuit_writable(circ);
 }
 
@@ -160,7 +179,10 @@ on_circ_closed(circuit_t *circ, circuit_close_reason_t reason, void *arg)
   if (!slot->built && reason != CIRCUIT_CLOSE_REQUESTED && client.cfg->guards)
     guards_note_failure(client.cfg->guards, circuit_hop_info(circ, 0)->rsa_id, time(NULL));
   int was_dir = slot->is_dir;
+  conflux_set_t *cfx = slot->cfx;
   memset(slot, 0, sizeof(*slot));
+  if (cfx)
+    conflux_leg_closed(cfx, circ);   /* closes the set's other legs */
   if (was_dir)
     schedule_dir_step(0);
   else
@@ -258,6 +280,149 @@ launch_circuit(int is_dir, uint16_t port, const uint8_t *key, size_t key_len,
   return launch_circuit_ex(is_dir, 0, port, key, key_len, purpose);
 }
 
+/* ---- conflux sets (proposal 329) ---- */
+
+static void
+cfx_on_relay(circuit_t *circ, int hop, uint8_t command, uint16_t stream_id,
+             const uint8_t *data, size_t len, void *arg)
+{
+  (void)hop; (void)arg;
+  stream_circuit_relay(circ, command, stream_id, data, len);
+}
+
+static void
+cfx_on_linked(conflux_set_t *set, void *arg)
+{
+  exit_circ_t *anchor = find_slot(conflux_set_anchor(set));
+  (void)arg;
+  if (!anchor)
+    return;
+  anchor->built = 1;
+  client_serve_requests();
+}
+
+static const conflux_handlers_t client_conflux_handlers = { cfx_on_linked, cfx_on_relay };
+
+/* Whether exit streams go over conflux sets: ConfluxEnabled, or with
+ * "auto" the consensus (cfx_enabled, on by default), as tor decides. */
+static int
+conflux_wanted(void)
+{
+  int opt = client.cfg->conflux_enabled;
+  if (opt == 0)
+    return 0;
+  if (opt == 1)
+    return 1;
+  return client.dir.consensus && consensus_get_param(client.dir.consensus, "cfx_enabled", 1, 0, 1);
+}
+
+/* Launches a set of two legs through different guards and middles to one
+ * exit that links sets, for port; returns the anchor's slot, or NULL
+ * (nothing launched) when no such paths exist. */
+static exit_circ_t *
+launch_conflux_set(uint16_t port, const uint8_t *key, size_t key_len)
+{
+  enum { N_LEGS = 2 };
+  const nodelist_t *nl = client.dir.nodes;
+  exit_circ_t *slots[N_LEGS] = { NULL, NULL };
+  circuit_hop_info_t hops[N_LEGS][3];
+  const node_t *guards[N_LEGS], *middles[N_LEGS], *exit_node = NULL;
+  int n_slots = 0;
+  if (!nl || !client.dir.consensus ||
+      consensus_get_param(client.dir.consensus, "cc_alg", 2, 0, 3) == 0)
+    return NULL;   /* the exit links only circuits with congestion control */
+  for (int i = 0; i < MAX_EXIT_CIRCUITS && n_slots < N_LEGS; i++)
+    if (!client.circs[i].circ)
+      slots[n_slots++] = &client.circs[i];
+  if (n_slots < N_LEGS)
+    return NULL;
+  path_constraints_t pc;
+  memset(&pc, 0, sizeof(pc));
+  pc.distinct_subnets = client.cfg->distinct_subnets;
+  pc.exit_port = port;
+  pc.need_conflux = 1;
+  for (int leg = 0; leg < N_LEGS; leg++) {
+    const node_t *avoid[2 * N_LEGS + 1];
+    int n_avoid = 0;
+    for (int k = 0; k < leg; k++)
+      avoid[n_avoid++] = guards[k];
+    if (exit_node)
+      avoid[n_avoid++] = exit_node;
+    guards[leg] = guards_choose_avoiding(client.cfg->guards, nl->nodes, nl->n_nodes, time(NULL),
+                                         avoid, n_avoid);
+    if (!guards[leg]) {
+      /* Legs through one guard still add a middle's capacity. */
+      path_constraints_t gc = pc;
+      gc.n_in_path = 0;
+      for (int k = 0; k < n_avoid; k++)
+        gc.in_path[gc.n_in_path++] = avoid[k];
+      guards[leg] = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_GUARD, &nl->weights, &gc,
+                                     rng);
+      if (!guards[leg] && leg > 0)
+        guards[leg] = guards[0];
+    }
+    if (!guards[leg])
+      return NULL;
+    if (!exit_node) {
+      pc.in_path[pc.n_in_path++] = guards[leg];
+      exit_node = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_EXIT, &nl->weights, &pc, rng);
+      if (!exit_node)
+        return NULL;
+      pc.in_path[pc.n_in_path++] = exit_node;
+    } else if (guards[leg] != guards[0]) {
+      pc.in_path[pc.n_in_path++] = guards[leg];
+    }
+    middles[leg] = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_MIDDLE, &nl->weights, &pc,
+                                    rng);
+    if (!middles[leg])
+      return NULL;
+    if (pc.n_in_path < PATH_MAX_HOPS)
+      pc.in_path[pc.n_in_path++] = middles[leg];
+    node_get_hop_info(guards[leg], &hops[leg][0]);
+    node_get_hop_info(middles[leg], &hops[leg][1]);
+    node_get_hop_info(exit_node, &hops[leg][2]);
+    hops[leg][2].request_cc = 1;
+  }
+  conflux_set_t *set = conflux_set_new(client.base, (uint8_t)client.cfg->conflux_ux,
+                                       &client_conflux_handlers, NULL);
+  if (!set)
+    return NULL;
+  if (!client.first_circuit_launched) {
+    client.first_circuit_launched = 1;
+    bootstrap_note_phase(BOOTSTRAP_AP_CONN);
+  }
+  static const circuit_purpose_t unlinked = { "CONFLUX_UNLINKED", NULL, NULL };
+  for (int leg = 0; leg < N_LEGS; leg++) {
+    circuit_t *circ = circuit_launch(client.base, hops[leg], 3, &client_circuit_handlers, NULL,
+                                     &unlinked);
+    if (!circ || conflux_set_add_leg(set, circ) < 0) {
+      if (circ)
+        circuit_close(circ, CIRCUIT_CLOSE_REQUESTED);
+      if (leg == 0) {
+        conflux_set_discard(set);
+        return NULL;
+      }
+      /* The first leg's close (below, via its slot) frees the set. */
+      circuit_close(slots[0]->circ, CIRCUIT_CLOSE_REQUESTED);
+      return NULL;
+    }
+    exit_circ_t *slot = slots[leg];
+    memset(slot, 0, sizeof(*slot));
+    slot->circ = circ;
+    slot->port = port;
+    slot->cfx = set;
+    slot->cfx_other_leg = leg > 0;
+    if (key_len > sizeof(slot->key))
+      key_len = sizeof(slot->key);
+    if (key_len)
+      memcpy(slot->key, key, key_len);
+    slot->key_len = key_len;
+  }
+  log_info(LD_CIRC, "Launched a conflux set of %d legs to exit %s for port %u.", N_LEGS,
+           exit_node->nickname, port);
+  return slots[0];
+}
+
 circuit_t *
 client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops,
                                  const char *purpose)
@@ -292,7 +457,8 @@ client_launch_controller_circuit(const circuit_hop_info_t *hops, int n_hops,
 static int
 slot_matches(const exit_circ_t *s, const circ_request_t *r, time_t now)
 {
-  if (!s->circ || s->is_dir || s->controller || s->internal || s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
+  if (!s->circ || s->is_dir || s->controller || s->internal || s->cfx_other_leg ||
+      s->key_len != r->key_len || memcmp(s->key, r->key, r->key_len))
     return 0;
   if (s->first_used && now - s->first_used > MAX_CIRCUIT_DIRTINESS)
     return 0;
@@ -338,7 +504,14 @@ client_serve_requests(void)
     }
     if (building)
       continue;
-    if (r->attempts >= 3 || !launch_circuit(0, r->port, r->key, r->key_len, NULL)) {
+    /* The first try links a conflux set when we may; should it fail
+     * (the exit would not link), the next ones are plain circuits. */
+    exit_circ_t *launched = NULL;
+    if (r->attempts == 0 && conflux_wanted())
+      launched = launch_conflux_set(r->port, r->key, r->key_len);
+    if (!launched && r->attempts < 3)
+      launched = launch_circuit(0, r->port, r->key, r->key_len, NULL);
+    if (r->attempts >= 3 || !launched) {
       if (r->attempts < 3 && r->attempts++ < 3 && client.dir.nodes)
         continue;
       circ_request_t done = *r;

@@ -31,6 +31,8 @@ typedef struct client_config_t {
   const fallback_dir_t *fallbacks;
   int n_fallbacks;
   double authority_fallback_rate; /* DirAuthorityFallbackRate */
+  int conflux_enabled;          /* ConfluxEnabled: 0, 1, -1 (auto: consensus) */
+  int conflux_ux;               /* ConfluxClientUX as a CONFLUX_UX_* */
   double paths_needed;          /* PathsNeededToBuildCircuits; -1: 0.6 */
   int distinct_subnets;         /* 0 in TestingTorNetwork */
   guard_set_t *guards;          /* loaded by the caller from the state file */

@@ -215,6 +215,13 @@ guards_update(guard_set_t *set, const node_t *nodes, size_t n_nodes,
 const node_t *
 guards_choose(const guard_set_t *set, const node_t *nodes, size_t n_nodes, time_t now)
 {
+  return guards_choose_avoiding(set, nodes, n_nodes, now, NULL, 0);
+}
+
+const node_t *
+guards_choose_avoiding(const guard_set_t *set, const node_t *nodes, size_t n_nodes, time_t now,
+                       const node_t *const *avoid, int n_avoid)
+{
   int primaries = 0;
   for (int i = 0; i < set->n && primaries < GUARDS_N_PRIMARY; i++) {
     const guard_entry_t *e = &set->entries[i];
@@ -223,6 +230,11 @@ guards_choose(const guard_set_t *set, const node_t *nodes, size_t n_nodes, time_
       continue;
     primaries++;
     if (e->unreachable_since && now < e->unreachable_since + GUARDS_RETRY_AFTER)
+      continue;
+    int avoided = 0;
+    for (int k = 0; k < n_avoid && !avoided; k++)
+      avoided = avoid[k] && !memcmp(avoid[k]->rsa_id, node->rsa_id, sizeof(node->rsa_id));
+    if (avoided)
       continue;
     return node;
   }

@@ -51,10 +51,14 @@ int guards_update(guard_set_t *set, const node_t *nodes, size_t n_nodes,
                   const bw_weights_t *w, time_t now, path_rng_fn rng);
 
 /* The guard for a new circuit: the first primary guard that is listed,
- * usable, not in the path constraints' conflicts, and not marked
- * unreachable in the last GUARDS_RETRY_AFTER seconds. NULL if none. */
+ * usable, and not marked unreachable in the last GUARDS_RETRY_AFTER
+ * seconds. NULL if none. */
 const node_t *guards_choose(const guard_set_t *set, const node_t *nodes, size_t n_nodes,
                             time_t now);
+/* The same, skipping the n_avoid nodes in avoid (another conflux leg's
+ * guard and exit: proposal 329 wants legs that share only the exit). */
+const node_t *guards_choose_avoiding(const guard_set_t *set, const node_t *nodes, size_t n_nodes,
+                                     time_t now, const node_t *const *avoid, int n_avoid);
 
 /* A circuit through this guard failed at its first hop / succeeded. */
 void guards_note_failure(guard_set_t *set, const uint8_t rsa_id[20], time_t now);

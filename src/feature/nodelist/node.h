@@ -38,6 +38,7 @@ typedef struct node_t {
   uint32_t bandwidth;          /* consensus "w Bandwidth=", in kilobytes/s */
   int ntor_v3;                 /* "pr" lists Relay=4 */
   int flowctrl_cc;             /* "pr" lists FlowCtrl=2 */
+  int conflux;                 /* "pr" lists Conflux=1 */
   uint8_t md_digest[32];       /* consensus "m" line */
   int has_microdesc;           /* the fields below are known */
   uint8_t ntor_onion_key[32];

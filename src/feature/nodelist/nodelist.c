@@ -59,6 +59,8 @@ nodelist_build(const consensus_t *c, const microdesc_list_t *mds)
      * congestion control (proposal 324). */
     n->ntor_v3 = r->protocols && protover_set_supports(r->protocols, "Relay", 4);
     n->flowctrl_cc = r->protocols && protover_set_supports(r->protocols, "FlowCtrl", 2);
+    /* Conflux=1: linked circuits (proposal 329). */
+    n->conflux = r->protocols && protover_set_supports(r->protocols, "Conflux", 1);
     policy_summary_reject_all(&n->exit_policy);
     if (!r->has_md_digest)
       continue;

@@ -78,6 +78,9 @@ eligible(const node_t *node, path_position_t pos, const path_constraints_t *c)
     case PATH_POS_EXIT:
       if (!(node->flags & NODE_FLAG_EXIT) || (node->flags & (NODE_FLAG_BADEXIT | NODE_FLAG_MIDDLEONLY)))
         return 0;
+      if (c->need_conflux && !(node->conflux && node->ntor_v3 && node->flowctrl_cc &&
+                               node->has_ed_id))
+        return 0;
       return c->exit_port ? policy_summary_allows_port(&node->exit_policy, c->exit_port)
                           : policy_summary_allows_any(&node->exit_policy);
     case PATH_POS_MIDDLE:

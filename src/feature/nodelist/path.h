@@ -35,6 +35,8 @@ typedef struct path_constraints_t {
   int distinct_subnets;   /* no two nodes in one /16 */
   uint16_t exit_port;     /* exits must allow it; 0: any port at all */
   int need_stable;
+  int need_conflux;       /* exits must link conflux sets (Conflux=1, with
+                           * ntor v3 and congestion control) */
 } path_constraints_t;
 
 /* Returns a uniformly random integer in [0, limit), limit > 0. */
