@@ -66,7 +66,9 @@ class ClientTest(unittest.TestCase):
 
     def test_large_transfers_arrive_exact(self):
         """200 MB on one stream, then 4 streams on 4 isolated circuits
-        (different SOCKS credentials) at once: every byte exact, no stall."""
+        (different SOCKS credentials) at once: every byte exact, no stall.
+        Each goes over a conflux set (proposal 329) that the real exit
+        linked, and the exit sent over both legs (it switched)."""
         big = os.urandom(1 << 20) * 200            # 200 MiB
         want = hashlib.sha256(big).hexdigest()
         with testnet.HTTPServer(big) as web:
@@ -93,6 +95,12 @@ class ClientTest(unittest.TestCase):
         # Different credentials must have used different circuits.
         info = net.log_text(OURS, "info")
         self.assertGreaterEqual(len(re.findall(r"Circuit \d+ built \(3 hops\)", info)), 4)
+        self.assertGreaterEqual(len(re.findall(r"Conflux set \d+ linked with 2 legs", info)), 4)
+        self.assertRegex(info, r"Conflux set \d+: the exit switched to circuit")
+        linked_at_exits = sum(
+            net.log_text(n, "info").count("Successfully linked a conflux relay set")
+            for n in net.names("relay"))
+        self.assertGreaterEqual(linked_at_exits, 4)
 
     def test_socks_resolve_answers_as_real_tor(self):
         """SOCKS5 RESOLVE (tor's 0xF0): an address literal answered locally,

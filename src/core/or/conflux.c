@@ -254,7 +254,9 @@ conflux_leg_relay(conflux_set_t *set, circuit_t *leg, int hop, uint8_t command,
         return;
       }
       conflux_ooo_switch(set->ooo, index, rel);
-      set->n_switches++;
+      if (!set->n_switches++)
+        log_info(LD_CIRC, "Conflux set %u: the exit switched to circuit %u (relative "
+                 "sequence %u).", set->log_id, circuit_log_id(leg), rel);
       return;
     }
     case RELAY_COMMAND_CONFLUX_LINK:
