@@ -17,6 +17,7 @@ import testnet
 
 net = None
 OURS = "ourfallback0"
+OURS2 = "ourfallback1"
 FALLBACKS = ("relay0", "relay1")
 started_at = None
 
@@ -106,6 +107,47 @@ class FallbackBootstrapTest(unittest.TestCase):
     def test_6_no_warnings_from_us(self):
         bad = [l for l in net.log_text(OURS).splitlines() if re.search(r"\[(warn|err)\]", l)]
         self.assertEqual(bad, [])
+
+    def test_7_dead_fallbacks_are_passed_over(self):
+        """Two fallbacks whose ORPort nobody listens on and one live relay:
+        a circuit to a dead one fails, the client draws again (after its
+        5 s retry delay) and bootstraps from the live one (each draw picks
+        a dead one with probability 2/3; the 150 s bound allows ~25)."""
+        name = OURS2
+        live = "relay2"
+        dead = [net.alloc_port(), net.alloc_port()]
+        net.save()
+        lines = ["DirAuthorityFallbackRate 0"]
+        for i, port in enumerate(dead):
+            lines.append("FallbackDir 127.0.0.1 orport=%d id=%s" % (port, ("%02X" % (i + 1)) * 20))
+        lines.append("FallbackDir 127.0.0.1 orport=%d id=%s"
+                     % (net.or_port(live), net.fingerprint(live)))
+        since = time.time() - 1
+        try:
+            net.add("client", name=name, binary="ours", timeout=150,
+                    extra_torrc="\n".join(lines) + "\n")
+            self.assertIn("Bootstrapped 100% (done): Done", net.log_text(name))
+            info = net.log_text(name, "info")
+            tried = [int(p) for p in re.findall(
+                r"Bootstrapping from fallback directory 127\.0\.0\.1:(\d+) over its ORPort",
+                info)]
+            self.assertIn(net.or_port(live), tried)
+            self.assertEqual(tried[-1], net.or_port(live), tried)
+            got = re.findall(r"Starting GET /tor/status-vote/current/consensus-microdesc from "
+                             r"\$([0-9A-F]{16}) over BEGIN_DIR\.", info)
+            self.assertEqual(set(got), {net.fingerprint(live)[:16]})
+            # every dead one tried failed its channel, and no fetch went to it
+            n_dead = sum(1 for p in tried if p in dead)
+            self.assertEqual(len(re.findall(r"Circuit \d+ closed: channel failed\.", info)),
+                             n_dead)
+            ws = net.warnings(nodes=[live], since=since)
+            self.assertEqual(ws, [], net.format_warnings(ws))
+            bad = [l for l in net.log_text(name).splitlines()
+                   if re.search(r"\[(warn|err)\]", l)]
+            self.assertEqual(bad, [])
+        finally:
+            if name in net.names():
+                net.forget_node(name)
 
 
 if __name__ == "__main__":

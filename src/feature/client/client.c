@@ -598,8 +598,9 @@ fetch_ended(int ok)
   client.fetch = NULL;
   client.fetch_circ = NULL;
   if (!ok && circ) {
-    log_info(LD_DIR, "Directory fetch over the one-hop circuit to %s failed; trying another "
-             "directory.", circuit_hop_info(circ, 0)->address);
+    const circuit_hop_info_t *h = circuit_hop_info(circ, 0);
+    log_info(LD_DIR, "Directory fetch over the one-hop circuit to %s (%s:%u) failed; trying "
+             "another directory.", h->nickname, h->address, h->or_port);
     circuit_close(circ, CIRCUIT_CLOSE_REQUESTED);
   }
 }
