@@ -119,7 +119,8 @@ on_circ_built(circuit_t *circ, void *arg)
     return;
   slot->built = 1;
   const circuit_hop_info_t *first = circuit_hop_info(circ, 0);
-  if (!slot->bootstrap && client.cfg->guards && guards_note_success(client.cfg->guards, first->rsa_id, time(NULL)) &&
+  if (!slot->bootstrap && client.cfg->guards &&
+      guards_note_success(client.cfg->guards, first->rsa_id, time(NULL)) &&
       client.cfg->save_guards)
     client.cfg->save_guards(client.cfg->guards);
   if (!client.bootstrapped && !slot->is_dir) {
