@@ -307,39 +307,66 @@ UNITTEST(default_dirs, bootstrap_source_weights)
 {
   dir_servers_t ds;
   char err[512];
-  const char *addr;
-  uint16_t port;
-  /* tor 0.4.9's fallbacks have no DirPort: the authorities' DirPorts it is,
-   * never the bridge authority's (Serge, 66.111.2.131:9030). */
+  dir_source_t src;
+  /* tor 0.4.9's defaults: 200 fallbacks with only an ORPort, and the
+   * authorities at DirAuthorityFallbackRate 0.1; never the bridge
+   * authority (Serge, 66.111.2.131). */
   UT_EQ_INT(select_with(NULL, NULL, NULL, NULL, 1, &ds, err, sizeof(err)), 0);
-  for (int k = 0; k < 100; k++) {
-    UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, ds.n_authorities, ds.fallbacks,
-                                       ds.n_fallbacks, 0.1, k / 100.0, &addr, &port), 0);
-    UT_ASSERT(strcmp(addr, "66.111.2.131"));
+  UT_EQ_INT(dir_servers_count_dirport_fallbacks(ds.fallbacks, ds.n_fallbacks), 0);
+  UT_EQ_INT(dir_servers_count_usable_fallbacks(ds.fallbacks, ds.n_fallbacks), 200);
+  for (int k = 0; k < 1000; k++) {
+    UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                         ds.n_fallbacks, 0.1, k / 1000.0, &src), 0);
+    UT_ASSERT(strcmp(src.address, "66.111.2.131"));
+    UT_ASSERT(src.dir_port || src.or_port);
   }
-  UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, ds.n_authorities, ds.fallbacks,
-                                     ds.n_fallbacks, 0.1, 0, &addr, &port), 0);
-  UT_EQ_STR(addr, "128.31.0.39");   /* moria1, the first */
-  UT_EQ_INT(port, 9231);
-  UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, ds.n_authorities, ds.fallbacks,
-                                     ds.n_fallbacks, 0.1, 0.9999, &addr, &port), 0);
-  UT_EQ_STR(addr, "216.218.219.41"); /* faravahar, the last directory authority */
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0.1, 0, &src), 0);
+  UT_ASSERT(src.is_fallback && src.dir_port == 0 && src.nickname == NULL);
+  UT_EQ_STR(src.address, ds.fallbacks[0].address);
+  UT_EQ_INT(src.or_port, ds.fallbacks[0].or_port);
+  UT_EQ_MEM(src.rsa_id, ds.fallbacks[0].rsa_id_digest, 20);
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0.1, 0.99999, &src), 0);
+  UT_ASSERT(!src.is_fallback);
+  UT_EQ_STR(src.address, "216.218.219.41"); /* faravahar, the last directory authority */
+  UT_EQ_STR(src.nickname, "faravahar");
+  UT_EQ_INT(src.dir_port, 80);
   dir_servers_clear(&ds);
   /* One fallback with a DirPort against 9 authorities at rate 0.1: the
    * fallback takes 1 / 1.9 of the draws. */
   UT_EQ_INT(select_with(NULL, NULL, NULL, FALLBACK, 1, &ds, err, sizeof(err)), 0);
-  UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, ds.n_authorities, ds.fallbacks,
-                                     ds.n_fallbacks, 0.1, 0.52, &addr, &port), 0);
-  UT_EQ_STR(addr, "127.0.0.1");
-  UT_EQ_INT(port, 7001);
-  UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, ds.n_authorities, ds.fallbacks,
-                                     ds.n_fallbacks, 0.1, 0.53, &addr, &port), 0);
-  UT_EQ_STR(addr, "128.31.0.39");
-  UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, ds.n_authorities, ds.fallbacks,
-                                     ds.n_fallbacks, 0, 0.99, &addr, &port), 0);
-  UT_EQ_STR(addr, "127.0.0.1");
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0.1, 0.52, &src), 0);
+  UT_EQ_STR(src.address, "127.0.0.1");
+  UT_EQ_INT(src.dir_port, 7001);
+  UT_EQ_INT(src.or_port, 5001);
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0.1, 0.53, &src), 0);
+  UT_EQ_STR(src.address, "128.31.0.39");   /* moria1, the first */
+  UT_EQ_INT(src.dir_port, 9231);
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0, 0.99, &src), 0);
+  UT_EQ_STR(src.address, "127.0.0.1");
   /* Nothing to fetch from. */
-  UT_EQ_INT(dir_servers_pick_dirport(ds.authorities, 0, ds.fallbacks, 0, 0.1, 0.5, &addr,
-                                     &port), -1);
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, 0, ds.fallbacks, 0, 0.1, 0.5, &src), -1);
+  dir_servers_clear(&ds);
+  /* A fallback with only an ORPort: BEGIN_DIR to it (dir_port 0). */
+  UT_EQ_INT(select_with(NULL, NULL, NULL, "127.0.0.1 orport=5001 id=" ID, 1, &ds, err,
+                        sizeof(err)), 0);
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0, 0.5, &src), 0);
+  UT_ASSERT(src.is_fallback);
+  UT_EQ_INT(src.dir_port, 0);
+  UT_EQ_INT(src.or_port, 5001);
+  UT_EQ_MEM(src.rsa_id, ds.fallbacks[0].rsa_id_digest, 20);
+  dir_servers_clear(&ds);
+  /* An IPv6 fallback is not usable: the authorities count fully. */
+  UT_EQ_INT(select_with(NULL, NULL, NULL, "[2001:db8::1]:80 orport=443 id=" ID, 1, &ds, err,
+                        sizeof(err)), 0);
+  UT_EQ_INT(dir_servers_count_usable_fallbacks(ds.fallbacks, ds.n_fallbacks), 0);
+  UT_EQ_INT(dir_servers_pick_bootstrap(ds.authorities, ds.n_authorities, ds.fallbacks,
+                                       ds.n_fallbacks, 0.1, 0, &src), 0);
+  UT_EQ_STR(src.address, "128.31.0.39");
   dir_servers_clear(&ds);
 }

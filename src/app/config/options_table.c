@@ -74,8 +74,9 @@ static const config_var_t option_vars[] = {
   VAR("FallbackDir", LINELIST, FallbackDirs, NULL, NORELOAD,
       "\"ADDRESS[:DIRPORT] orport=PORT id=FINGERPRINT [weight=N] [ipv6=[ADDR]:PORT]\": "
       "a directory to bootstrap from, replacing the default fallback directories. "
-      "This daemon fetches only from those with a DirPort (tor " DEFAULT_DIRS_TOR_VERSION
-      "'s own fallbacks have none)."),
+      "Fetches go to its DirPort if it has one, else over BEGIN_DIR on a one-hop "
+      "CREATE_FAST circuit to its ORPort (tor " DEFAULT_DIRS_TOR_VERSION
+      "'s own fallbacks have no DirPort)."),
   VAR("UseDefaultFallbackDirs", BOOL, UseDefaultFallbackDirs, "1", NORELOAD,
       "If 1, bootstrap from tor's default fallback directories as well as the "
       "authorities, when the directory authorities are the default ones and no "
@@ -84,7 +85,8 @@ static const config_var_t option_vars[] = {
    * wide bounds keep tor's torrc files loading. */
   DBLVAR("DirAuthorityFallbackRate", DirAuthorityFallbackRate, "0.1", -1000, 1000,
          NORELOAD, "While bootstrapping from fallback directories, the directory "
-         "authorities are chosen this many times as often as their weight says."),
+         "authorities are chosen this many times as often as their weight says (0: never, "
+         "while a usable fallback exists)."),
   PORTVAR("SocksPort", SocksPorts, "9050", "127.0.0.1",
           PORTFLAGS_SOCKS_ALLOWED, PORTFLAGS_SOCKS_DEFAULT, NORELOAD,
           "\"[ADDRESS:]PORT|auto|0|unix:PATH [flags]\": accept SOCKS 4, 4a and 5 "

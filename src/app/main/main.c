@@ -484,16 +484,12 @@ start_client(const or_options_t *options)
   if (dir_servers.default_dir_authorities)
     log_notice(LD_DIR, "No DirAuthority lines: joining the public Tor network, with tor "
                "%s's default directory authorities.", DEFAULT_DIRS_TOR_VERSION);
-  size_t no_dirport = dir_servers.n_fallbacks -
-    dir_servers_count_dirport_fallbacks(dir_servers.fallbacks, dir_servers.n_fallbacks);
-  /* Say so: these fallbacks exist to keep bootstrap load off the
-   * authorities, and this daemon cannot spare them that yet. */
-  if (no_dirport)
-    log_notice(LD_DIR, "%zu of the %zu fallback directories serve the directory only on "
-               "their ORPort (through a one-hop CREATE_FAST circuit, which this daemon does "
-               "not build yet): bootstrapping from the DirPorts of the directory authorities%s.",
-               no_dirport, dir_servers.n_fallbacks,
-               no_dirport < dir_servers.n_fallbacks ? " and the other fallbacks" : "");
+  if (dir_servers.n_fallbacks)
+    log_info(LD_DIR, "%zu fallback directories (%zu usable, %zu with a DirPort; the others "
+             "are reached on their ORPort through a one-hop CREATE_FAST circuit).",
+             dir_servers.n_fallbacks,
+             dir_servers_count_usable_fallbacks(dir_servers.fallbacks, dir_servers.n_fallbacks),
+             dir_servers_count_dirport_fallbacks(dir_servers.fallbacks, dir_servers.n_fallbacks));
   if (client_config.n_authorities == 0) {
     log_warn(LD_CONFIG, "No directory authority other than bridge authorities: "
              "not connecting to any network.");

@@ -5,6 +5,7 @@
 #include "core/or/channel_tls.h"
 #include "core/or/congestion.h"
 #include "core/crypto/onion_cells.h"
+#include "core/crypto/onion_fast.h"
 #include "core/crypto/onion_ntor.h"
 #include "core/crypto/onion_ntor_v3.h"
 #include "core/crypto/onion_ntor_v3_ext.h"
@@ -54,6 +55,8 @@ struct circuit_t {
   onion_ntor_client_state_t ntor;           /* the hop being added, ntor v1 */
   onion_ntor3_client_state_t ntor3;         /* ... or ntor v3 */
   int adding_v3;                            /* which of the two */
+  onion_fast_client_state_t fast;           /* ... or CREATE_FAST (hop 0) */
+  int adding_fast;
   int adding_requested_cc;                  /* we asked it for congestion control */
   int relay_early_sent;
   /* An onion service rendezvous adds an end-to-end hop beyond the last
@@ -122,6 +125,7 @@ circuit_free_now(circuit_t *circ)
   free(circ->e2e_cc);
   onion_ntor_client_clear(&circ->ntor);
   onion_ntor3_client_clear(&circ->ntor3);
+  onion_fast_client_clear(&circ->fast);
   if (circ->timeout_event)
     event_free(circ->timeout_event);
   memwipe(circ, sizeof(*circ));
@@ -546,6 +550,37 @@ circuit_finish_hop(circuit_t *circ, const uint8_t *reply, size_t len)
   circuit_extend_next(circ);
 }
 
+/* A CREATED_FAST reply for hop 0 (KH checked, then the hop opens as an
+ * ntor hop does, without congestion control). */
+static void
+circuit_finish_fast_hop(circuit_t *circ, const uint8_t *reply, size_t len)
+{
+  uint8_t keys[ONION_FAST_KEY_WITH_KH_LEN];
+  int ok = onion_fast_client_finish(&circ->fast, reply, len, keys, sizeof(keys)) == 0;
+  onion_fast_client_clear(&circ->fast);
+  circ->adding_fast = 0;
+  if (!ok) {
+    log_protocol_warn(LD_PROTOCOL, "Bad CREATED_FAST reply from hop 1 (%s) of circuit %u.",
+                      circ->hops[0].info.nickname, circ->log_id);
+    circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+    return;
+  }
+  log_info(LD_CIRC, "Circuit %u: hop 1 (%s) open, CREATE_FAST.", circ->log_id,
+           circ->hops[0].info.nickname);
+  memcpy(circ->hops[0].kh, keys + ONION_FAST_CIRCUIT_KEY_LEN, 20);
+  circ->crypto[0] = relay_crypto_new(keys, ONION_FAST_CIRCUIT_KEY_LEN);
+  memwipe(keys, sizeof(keys));
+  if (!circ->crypto[0]) {
+    circuit_close(circ, CIRCUIT_CLOSE_RESOURCE);
+    return;
+  }
+  sendme_circ_init(&circ->hops[0].sendme);
+  circ->n_open = 1;
+  if (observer)
+    observer(circ, CIRCUIT_EVENT_EXTENDED, CIRCUIT_CLOSE_REQUESTED);
+  circuit_extend_next(circ);
+}
+
 static void
 circuit_start_create(circuit_t *circ)
 {
@@ -561,8 +596,15 @@ circuit_start_create(circuit_t *circ)
   cell.circ_id = circ->circ_id;
   cell.command = CELL_CREATE2;
   onion_handshake_t hs;
-  if (make_onionskin(circ, first, onionskin, sizeof(onionskin), &hs) < 0 ||
-      create2_body_encode(cell.payload, sizeof(cell.payload), &hs) < 0) {
+  circ->adding_fast = first->create_fast;
+  if (first->create_fast) {
+    cell.command = CELL_CREATE_FAST;   /* X, then zero padding */
+    if (onion_fast_client_create(&circ->fast, cell.payload) < 0) {
+      circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
+      return;
+    }
+  } else if (make_onionskin(circ, first, onionskin, sizeof(onionskin), &hs) < 0 ||
+             create2_body_encode(cell.payload, sizeof(cell.payload), &hs) < 0) {
     circuit_close(circ, CIRCUIT_CLOSE_HANDSHAKE_FAILED);
     return;
   }
@@ -667,11 +709,16 @@ chan_on_cell(channel_t *chan, cell_t *cell, void *circp, void *arg)
     return; /* a cell for a circuit we already closed */
   switch (cell->command) {
     case CELL_CREATED2:
-      if (circ->state != CIRC_BUILDING || circ->n_open != 0) {
+    case CELL_CREATED_FAST:
+      if (circ->state != CIRC_BUILDING || circ->n_open != 0 ||
+          circ->adding_fast != (cell->command == CELL_CREATED_FAST)) {
         circuit_close(circ, CIRCUIT_CLOSE_PROTOCOL);
         return;
       }
-      circuit_finish_hop(circ, cell->payload, sizeof(cell->payload));
+      if (circ->adding_fast)
+        circuit_finish_fast_hop(circ, cell->payload, sizeof(cell->payload));
+      else
+        circuit_finish_hop(circ, cell->payload, sizeof(cell->payload));
       break;
     case CELL_RELAY:
     case CELL_RELAY_EARLY:

@@ -13,7 +13,11 @@
  *   on_closed(circ, reason)             exactly once; the circuit is freed
  *                                       after the loop turn that closed it
  * Nothing allocates per cell: messages are encoded and encrypted in a cell
- * on the stack and packed straight into the channel's output buffer. */
+ * on the stack and packed straight into the channel's output buffer.
+ * A first hop whose onion key we do not know (a fallback directory while
+ * bootstrapping) is created with CREATE_FAST instead (create_fast below;
+ * TLS already proved its identity): such one-hop circuits are for BEGIN_DIR
+ * only, though nothing stops them being extended. */
 #ifndef TOR_CORE_OR_CIRCUIT_H
 #define TOR_CORE_OR_CIRCUIT_H
 
@@ -41,6 +45,8 @@ typedef struct circuit_hop_info_t {
   int ntor_v3;                /* extend with ntor v3 (needs has_ed_id) */
   int request_cc;             /* with ntor v3: ask for congestion control
                                * (an exit hop; proposal 324 section 10) */
+  int create_fast;            /* hop 0 only: CREATE_FAST, no onion key
+                               * needed (tor-spec 5.1.5); ignored later */
 } circuit_hop_info_t;
 
 typedef enum {

@@ -10,6 +10,7 @@
 #include "feature/nodelist/dir_servers.h"
 #include "feature/nodelist/path.h"
 #include "feature/control/control_events.h"
+#include "lib/encoding/base16.h"
 #include "lib/log/log.h"
 
 #include <arpa/inet.h>
@@ -39,6 +40,7 @@ typedef struct exit_circ_t {
   size_t key_len;
   time_t first_used;
   int is_dir;                   /* a one-hop directory circuit */
+  int bootstrap;                /* ... to a fallback or authority, CREATE_FAST */
   int controller;               /* EXTENDCIRCUIT's: no stream is put on it */
   int internal;                 /* guard, middle, middle: no exit stream */
   /* A leg of a conflux set (proposal 329). The set's anchor (its first
@@ -66,6 +68,7 @@ static struct {
   int bootstrapped;
   int enough_dirinfo;
   dirfetch_t *fetch;            /* the directory fetch under way, if any */
+  circuit_t *fetch_circ;        /* the bootstrap circuit it runs on, if any */
   struct event *dir_timer;      /* next directory action */
   exit_circ_t circs[MAX_EXIT_CIRCUITS];
   circ_request_t requests[MAX_CIRCUIT_REQUESTS];
@@ -92,15 +95,14 @@ schedule_dir_step(int seconds)
   evtimer_add(client.dir_timer, &tv);
 }
 
-/* A fallback directory or an authority to fetch from by DirPort. */
+/* A fallback directory or an authority to bootstrap from. */
 static int
-pick_bootstrap_dir(const char **address, uint16_t *dir_port)
+pick_bootstrap_dir(dir_source_t *src)
 {
   const client_config_t *c = client.cfg;
   double u = (double)rng(1ull << 53) / (double)(1ull << 53);
-  return dir_servers_pick_dirport(c->authorities, (size_t)c->n_authorities, c->fallbacks,
-                                  (size_t)c->n_fallbacks, c->authority_fallback_rate, u,
-                                  address, dir_port);
+  return dir_servers_pick_bootstrap(c->authorities, (size_t)c->n_authorities, c->fallbacks,
+                                    (size_t)c->n_fallbacks, c->authority_fallback_rate, u, src);
 }
 
 /* ---- circuits ---- */
@@ -123,7 +125,8 @@ on_circ_built(circuit_t *circ, void *arg)
     return;
   slot->built = 1;
   const circuit_hop_info_t *first = circuit_hop_info(circ, 0);
-  if (client.cfg->guards && guards_note_success(client.cfg->guards, first->rsa_id, time(NULL)) &&
+  if (!slot->bootstrap && client.cfg->guards &&
+      guards_note_success(client.cfg->guards, first->rsa_id, time(NULL)) &&
       client.cfg->save_guards)
     client.cfg->save_guards(client.cfg->guards);
   if (!client.bootstrapped && !slot->is_dir) {
@@ -176,14 +179,19 @@ on_circ_closed(circuit_t *circ, circuit_close_reason_t reason, void *arg)
   stream_circuit_closed(circ);
   if (!slot)
     return;
-  if (!slot->built && reason != CIRCUIT_CLOSE_REQUESTED && client.cfg->guards)
+  if (!slot->built && !slot->bootstrap && reason != CIRCUIT_CLOSE_REQUESTED &&
+      client.cfg->guards)
     guards_note_failure(client.cfg->guards, circuit_hop_info(circ, 0)->rsa_id, time(NULL));
-  int was_dir = slot->is_dir;
+  int was_dir = slot->is_dir, was_bootstrap = slot->bootstrap;
   conflux_set_t *cfx = slot->cfx;
   memset(slot, 0, sizeof(*slot));
   if (cfx)
     conflux_leg_closed(cfx, circ);   /* closes the set's other legs */
-  if (was_dir)
+  if (client.fetch_circ == circ)
+    client.fetch_circ = NULL;   /* the fetch on it fails by itself */
+  if (was_bootstrap)
+    schedule_dir_step(reason == CIRCUIT_CLOSE_REQUESTED ? 0 : DIR_RETRY_DELAY);
+  else if (was_dir)
     schedule_dir_step(0);
   else
     client_serve_requests();
@@ -660,17 +668,70 @@ nodes_changed(void)
   }
 }
 
+/* A one-hop CREATE_FAST circuit to a fallback's or an authority's ORPort,
+ * for BEGIN_DIR while we know no onion keys (tor does the same). */
+static exit_circ_t *
+launch_bootstrap_circuit(const dir_source_t *src)
+{
+  exit_circ_t *slot = NULL;
+  for (int i = 0; i < MAX_EXIT_CIRCUITS && !slot; i++)
+    if (!client.circs[i].circ)
+      slot = &client.circs[i];
+  if (!slot || !src->or_port)
+    return NULL;
+  circuit_hop_info_t hop;
+  memset(&hop, 0, sizeof(hop));
+  snprintf(hop.address, sizeof(hop.address), "%s", src->address);
+  hop.or_port = src->or_port;
+  memcpy(hop.rsa_id, src->rsa_id, sizeof(hop.rsa_id));
+  /* Logs name a fallback "$" and the first 16 hex digits of its identity. */
+  char hex[41];
+  base16_encode(hex, sizeof(hex), src->rsa_id, 20);
+  snprintf(hop.nickname, sizeof(hop.nickname), src->nickname ? "%s" : "$%.16s",
+           src->nickname ? src->nickname : hex);
+  hop.create_fast = 1;
+  log_info(LD_DIR, "Bootstrapping from %s %s:%u over its ORPort: a one-hop circuit begun "
+           "with CREATE_FAST, then BEGIN_DIR.",
+           src->is_fallback ? "fallback directory" : "directory authority", src->address,
+           src->or_port);
+  bootstrap_note_phase(BOOTSTRAP_CONN);
+  circuit_t *circ = circuit_launch(client.base, &hop, 1, &client_circuit_handlers, NULL, NULL);
+  if (!circ)
+    return NULL;
+  memset(slot, 0, sizeof(*slot));
+  slot->circ = circ;
+  slot->is_dir = 1;
+  slot->bootstrap = 1;
+  return slot;
+}
+
+/* Closes the open bootstrap circuits: the guards serve the directory now,
+ * or there is nothing left to fetch (tor does not keep them either). */
+static void
+close_bootstrap_circuits(void)
+{
+  for (int i = 0; i < MAX_EXIT_CIRCUITS; i++) {
+    exit_circ_t *s = &client.circs[i];
+    if (s->circ && s->bootstrap && s->built && s->circ != client.fetch_circ)
+      circuit_close(s->circ, CIRCUIT_CLOSE_REQUESTED);
+  }
+}
+
 /* Where directory fetches go: a one-hop BEGIN_DIR circuit to our first
- * guard once we have one that is a directory (V2Dir), else the DirPort of
- * a fallback directory or an authority. Returns 1 if a fetch started, 0 if
- * we must wait for the directory circuit, -1 on failure. */
+ * guard once we have one that is a directory (V2Dir), else a fallback
+ * directory or an authority: its DirPort when it has one, or BEGIN_DIR on a
+ * one-hop CREATE_FAST circuit to its ORPort, kept for the next fetches
+ * until one fails or the guards take over. Returns 1 if a fetch started, 0
+ * if we must wait for a directory circuit, -1 on failure. */
 static int
 start_fetch(const char *path, size_t max, dirfetch_done_fn done)
 {
+  client.fetch_circ = NULL;
   if (client.dir.nodes && client.enough_dirinfo) {
+    close_bootstrap_circuits();
     for (int i = 0; i < MAX_EXIT_CIRCUITS; i++) {
       exit_circ_t *s = &client.circs[i];
-      if (!s->circ || !s->is_dir)
+      if (!s->circ || !s->is_dir || s->bootstrap)
         continue;
       if (!s->built)
         return 0;
@@ -680,19 +741,49 @@ start_fetch(const char *path, size_t max, dirfetch_done_fn done)
     if (launch_circuit(1, 0, NULL, 0, NULL))
       return 0;
   }
-  const char *address;
-  uint16_t dir_port;
-  if (pick_bootstrap_dir(&address, &dir_port) < 0)
+  for (int i = 0; i < MAX_EXIT_CIRCUITS; i++) {
+    exit_circ_t *s = &client.circs[i];
+    if (!s->circ || !s->bootstrap)
+      continue;
+    if (!s->built)
+      return 0;
+    bootstrap_note_phase(BOOTSTRAP_ONEHOP_CREATE);
+    client.fetch = dirfetch_via_circuit(client.base, s->circ, path, max, done, NULL);
+    if (client.fetch)
+      client.fetch_circ = s->circ;
+    return client.fetch ? 1 : -1;
+  }
+  dir_source_t src;
+  if (pick_bootstrap_dir(&src) < 0)
     return -1;
-  client.fetch = dirfetch_via_dirport(client.base, address, dir_port, path, max, done, NULL);
+  if (!src.dir_port)
+    return launch_bootstrap_circuit(&src) ? 0 : -1;
+  client.fetch = dirfetch_via_dirport(client.base, src.address, src.dir_port, path, max, done,
+                                      NULL);
   return client.fetch ? 1 : -1;
+}
+
+/* A fetch ended: one that failed on a bootstrap circuit gives that
+ * directory up (it may lack the document), so the next try draws again. */
+static void
+fetch_ended(int ok)
+{
+  circuit_t *circ = client.fetch_circ;
+  client.fetch = NULL;
+  client.fetch_circ = NULL;
+  if (!ok && circ) {
+    const circuit_hop_info_t *h = circuit_hop_info(circ, 0);
+    log_info(LD_DIR, "Directory fetch over the one-hop circuit to %s (%s:%u) failed; trying "
+             "another directory.", h->nickname, h->address, h->or_port);
+    circuit_close(circ, CIRCUIT_CLOSE_REQUESTED);
+  }
 }
 
 static void
 on_microdescs(int ok, int status, const uint8_t *body, size_t len, void *arg)
 {
   (void)status; (void)arg;
-  client.fetch = NULL;
+  fetch_ended(ok);
   if (ok) {
     int added = dirstate_add_microdescs(&client.dir, (const char *)body, len);
     log_info(LD_DIR, "Received %d new microdescriptor(s).", added);
@@ -707,7 +798,7 @@ static void
 on_certs(int ok, int status, const uint8_t *body, size_t len, void *arg)
 {
   (void)status; (void)arg;
-  client.fetch = NULL;
+  fetch_ended(ok);
   if (ok && dirstate_add_certs(&client.dir, (const char *)body, len) >= 0) {
     dirstate_consensus_result_t r = dirstate_retry_pending(&client.dir, time(NULL));
     if (r == DIRSTATE_CONSENSUS_ACCEPTED && check_required_protocols() == 0) {
@@ -723,7 +814,7 @@ static void
 on_consensus(int ok, int status, const uint8_t *body, size_t len, void *arg)
 {
   (void)status; (void)arg;
-  client.fetch = NULL;
+  fetch_ended(ok);
   if (!ok) {
     schedule_dir_step(DIR_RETRY_DELAY);
     return;
@@ -779,12 +870,12 @@ client_dir_step(void)
     return;
   }
   if (!client.dir.consensus || now >= next_consensus_fetch_time()) {
-    if (!client.dir.consensus) {
+    if (!client.dir.consensus)
       bootstrap_note_phase(BOOTSTRAP_CONN);
-      bootstrap_note_phase(BOOTSTRAP_REQUESTING_STATUS);
-    }
     int r = start_fetch("/tor/status-vote/current/consensus-microdesc", MAX_CONSENSUS_SIZE,
                         on_consensus);
+    if (r > 0 && !client.dir.consensus)
+      bootstrap_note_phase(BOOTSTRAP_REQUESTING_STATUS);
     if (r < 0)
       schedule_dir_step(DIR_RETRY_DELAY);
     return;
@@ -799,6 +890,8 @@ client_dir_step(void)
     return;
   }
   nodes_changed();
+  if (client.enough_dirinfo)
+    close_bootstrap_circuits();
   time_t at = next_consensus_fetch_time();
   schedule_dir_step(at > now ? (int)(at - now) : 1);
 }
@@ -851,6 +944,7 @@ client_stop(void)
     return;
   dirfetch_cancel(client.fetch);
   client.fetch = NULL;
+  client.fetch_circ = NULL;
   for (int i = 0; i < MAX_CIRCUIT_REQUESTS; i++)
     if (client.requests[i].used) {
       circ_request_t r = client.requests[i];

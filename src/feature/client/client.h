@@ -1,6 +1,7 @@
 /* The client role: bootstraps the directory (cached files first, then
- * downloads from the authorities' and fallbacks' DirPorts, and over
- * BEGIN_DIR on a one-hop circuit to a guard once we know the network),
+ * downloads from a fallback or an authority, by DirPort or over BEGIN_DIR
+ * on a one-hop CREATE_FAST circuit to its ORPort, and over BEGIN_DIR on a
+ * one-hop circuit to a guard once we know the network),
  * keeps it fresh on tor's schedule, reports tor's bootstrap phases, and
  * hands out 3-hop exit circuits for streams, one per isolation key, built
  * through our guards. */
@@ -24,10 +25,11 @@ typedef struct client_config_t {
   dir_authority_t authorities[CLIENT_MAX_AUTHORITIES]; /* no bridge authorities */
   int n_authorities;
   /* Fallback directories (FallbackDir, or tor's defaults): until the guards
-   * serve the directory, fetches go to one with a DirPort or to an
-   * authority (dir_servers_pick_dirport). Those without a DirPort, as all
-   * of tor 0.4.9's are, would need a one-hop CREATE_FAST circuit to their
-   * ORPort, which this client does not build: they are not used. */
+   * serve the directory, fetches go to a fallback or an authority
+   * (dir_servers_pick_bootstrap, the authorities' weight scaled by
+   * authority_fallback_rate): to its DirPort when it has one, else over
+   * BEGIN_DIR on a one-hop CREATE_FAST circuit to its ORPort (all of tor
+   * 0.4.9's fallbacks). */
   const fallback_dir_t *fallbacks;
   int n_fallbacks;
   double authority_fallback_rate; /* DirAuthorityFallbackRate */

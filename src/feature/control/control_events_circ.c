@@ -43,8 +43,11 @@ format_circuit(char *out, size_t outlen, const circuit_t *circ, const char *stat
     const circuit_hop_info_t *h = circuit_hop_info(circ, i);
     char fp[41];
     base16_encode(fp, sizeof(fp), h->rsa_id, 20);
-    len += (size_t)snprintf(out + len, outlen - len, "%s$%s~%s", i ? "," : " ", fp,
-                            h->nickname);
+    /* A hop known by identity only (a fallback directory: its "nickname"
+     * is "$" and hex digits) is "$FP", as tor writes it. */
+    int named = h->nickname[0] && h->nickname[0] != '$';
+    len += (size_t)snprintf(out + len, outlen - len, "%s$%s%s%s", i ? "," : " ", fp,
+                            named ? "~" : "", named ? h->nickname : "");
   }
   const char *purpose = circuit_purpose(circ);
   const char *flags = circuit_n_hops(circ) == 1 ? "ONEHOP_TUNNEL,IS_INTERNAL,NEED_CAPACITY"

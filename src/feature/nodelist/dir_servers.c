@@ -135,10 +135,18 @@ dir_servers_clear(dir_servers_t *ds)
   memset(ds, 0, sizeof(*ds));
 }
 
+/* A fallback we can reach: over IPv4 (to its DirPort or, with BEGIN_DIR,
+ * its ORPort) and with a positive weight. */
 static int
-fallback_has_dirport(const fallback_dir_t *f)
+fallback_usable(const fallback_dir_t *f)
 {
-  return f->dir_port && !f->address_is_ipv6 && f->weight > 0;
+  return !f->address_is_ipv6 && f->weight > 0 && (f->dir_port || f->or_port);
+}
+
+static int
+authority_usable(const dir_authority_t *a, double rate)
+{
+  return !a->is_bridge && a->weight * rate > 0 && (a->dir_port || a->or_port);
 }
 
 size_t
@@ -146,54 +154,68 @@ dir_servers_count_dirport_fallbacks(const fallback_dir_t *fallbacks, size_t n)
 {
   size_t usable = 0;
   for (size_t i = 0; i < n; i++)
-    usable += fallback_has_dirport(&fallbacks[i]);
+    usable += fallback_usable(&fallbacks[i]) && fallbacks[i].dir_port;
+  return usable;
+}
+
+size_t
+dir_servers_count_usable_fallbacks(const fallback_dir_t *fallbacks, size_t n)
+{
+  size_t usable = 0;
+  for (size_t i = 0; i < n; i++)
+    usable += fallback_usable(&fallbacks[i]);
   return usable;
 }
 
 int
-dir_servers_pick_dirport(const dir_authority_t *authorities, size_t n_authorities,
-                         const fallback_dir_t *fallbacks, size_t n_fallbacks,
-                         double authority_rate, double u, const char **address,
-                         uint16_t *dir_port)
+dir_servers_pick_bootstrap(const dir_authority_t *authorities, size_t n_authorities,
+                           const fallback_dir_t *fallbacks, size_t n_fallbacks,
+                           double authority_rate, double u, dir_source_t *out)
 {
   double fb_total = 0, auth_total = 0;
   for (size_t i = 0; i < n_fallbacks; i++)
-    if (fallback_has_dirport(&fallbacks[i]))
+    if (fallback_usable(&fallbacks[i]))
       fb_total += fallbacks[i].weight;
-  for (size_t i = 0; i < n_authorities; i++)
-    if (!authorities[i].is_bridge)
-      auth_total += authorities[i].weight;
   double rate = fb_total > 0 ? (authority_rate > 0 ? authority_rate : 0) : 1.0;
-  double total = fb_total + auth_total * rate;
+  for (size_t i = 0; i < n_authorities; i++)
+    if (authority_usable(&authorities[i], rate))
+      auth_total += authorities[i].weight * rate;
+  double total = fb_total + auth_total;
   if (total <= 0)
     return -1;
   /* Walk the sources until the cumulative weight passes u * total; the
    * last usable one takes what rounding leaves over. */
   double target = u * total, sum = 0;
-  const char *pick = NULL;
-  uint16_t port = 0;
-  for (size_t i = 0; i < n_fallbacks; i++) {
-    if (!fallback_has_dirport(&fallbacks[i]))
+  const fallback_dir_t *fb = NULL;
+  const dir_authority_t *auth = NULL;
+  for (size_t i = 0; i < n_fallbacks && sum <= target; i++) {
+    if (!fallback_usable(&fallbacks[i]))
       continue;
-    pick = fallbacks[i].address;
-    port = fallbacks[i].dir_port;
-    sum += fallbacks[i].weight;
-    if (sum > target)
-      goto found;
+    fb = &fallbacks[i];
+    sum += fb->weight;
   }
-  for (size_t i = 0; i < n_authorities; i++) {
-    if (authorities[i].is_bridge || authorities[i].weight * rate <= 0)
+  for (size_t i = 0; i < n_authorities && sum <= target; i++) {
+    if (!authority_usable(&authorities[i], rate))
       continue;
-    pick = authorities[i].address;
-    port = authorities[i].dir_port;
-    sum += authorities[i].weight * rate;
-    if (sum > target)
-      goto found;
+    fb = NULL;
+    auth = &authorities[i];
+    sum += auth->weight * rate;
   }
-  if (!pick)
+  memset(out, 0, sizeof(*out));
+  if (fb) {
+    out->address = fb->address;
+    out->dir_port = fb->dir_port;
+    out->or_port = fb->or_port;
+    out->rsa_id = fb->rsa_id_digest;
+    out->is_fallback = 1;
+  } else if (auth) {
+    out->address = auth->address;
+    out->dir_port = auth->dir_port;
+    out->or_port = auth->or_port;
+    out->rsa_id = auth->rsa_id_digest;
+    out->nickname = auth->nickname;
+  } else {
     return -1;
-found:
-  *address = pick;
-  *dir_port = port;
+  }
   return 0;
 }

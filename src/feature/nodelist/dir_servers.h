@@ -45,21 +45,34 @@ int dir_servers_select(const dir_servers_config_t *cfg, dir_servers_t *out, char
                        size_t errlen);
 void dir_servers_clear(dir_servers_t *ds);
 
-/* How many of the fallbacks this client can fetch from: those with a
- * DirPort, an IPv4 address and a positive weight. The others (all of tor
- * 0.4.9's) serve the directory only over their ORPort, through a one-hop
- * circuit begun with CREATE_FAST, which this client does not build. */
+/* How many of the fallbacks have a DirPort (and an IPv4 address and a
+ * positive weight); the others (all of tor 0.4.9's) serve the directory
+ * only over their ORPort, through a one-hop CREATE_FAST circuit. */
 size_t dir_servers_count_dirport_fallbacks(const fallback_dir_t *fallbacks, size_t n);
+/* How many of the fallbacks this client can fetch from at all: an IPv4
+ * address, a positive weight, a DirPort or an ORPort. */
+size_t dir_servers_count_usable_fallbacks(const fallback_dir_t *fallbacks, size_t n);
 
-/* A directory to fetch from over its DirPort while bootstrapping: one of
- * the fallbacks that have a DirPort and an IPv4 address, or of the
- * authorities (bridge authorities excluded), drawn by weight. When any such
- * fallback exists the authorities' weights count authority_rate times
- * (tor's DirAuthorityFallbackRate), which keeps the load off them. u is
- * uniform in [0, 1). Returns 0 with the address and port, -1 if none. */
-int dir_servers_pick_dirport(const dir_authority_t *authorities, size_t n_authorities,
-                             const fallback_dir_t *fallbacks, size_t n_fallbacks,
-                             double authority_rate, double u, const char **address,
-                             uint16_t *dir_port);
+/* A directory to fetch from while bootstrapping; the pointers point into
+ * the arrays given to dir_servers_pick_bootstrap. */
+typedef struct dir_source_t {
+  const char *address;        /* IPv4 literal */
+  uint16_t dir_port;          /* 0: none, fetch over or_port with BEGIN_DIR */
+  uint16_t or_port;           /* 0: none (an authority line without orport=) */
+  const uint8_t *rsa_id;      /* 20 bytes: the identity TLS must prove */
+  const char *nickname;       /* an authority's, NULL for a fallback */
+  int is_fallback;
+} dir_source_t;
+
+/* One of the usable fallbacks, or of the authorities (bridge authorities
+ * and those with neither DirPort nor ORPort excluded), drawn by weight.
+ * When any usable fallback exists the authorities' weights count
+ * authority_rate times (tor's DirAuthorityFallbackRate), which keeps the
+ * load off them. u is uniform in [0, 1). Returns 0 with *out filled, -1 if
+ * there is none. The caller fetches from the DirPort when there is one,
+ * else over BEGIN_DIR on a one-hop CREATE_FAST circuit to the ORPort. */
+int dir_servers_pick_bootstrap(const dir_authority_t *authorities, size_t n_authorities,
+                               const fallback_dir_t *fallbacks, size_t n_fallbacks,
+                               double authority_rate, double u, dir_source_t *out);
 
 #endif
