@@ -2,12 +2,19 @@
 consensus and microdescriptors over our control port, fetches the
 instances' descriptors with HSFETCH, posts the master descriptor with
 HSPOST, and a real tor client reaches the master address (served by a real
-tor instance that knows the master key through ob_config)."""
+tor instance that knows the master key through ob_config).
 
+And our daemon as the instances: onionbalance with a real tor as its tor
+fronts three of our onion services (HiddenServiceOnionBalanceInstance 1,
+ob_config); a real tor client pulls from the master address on isolated
+circuits, every byte checked, until each instance has served some."""
+
+import hashlib
 import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import unittest
 
@@ -45,7 +52,136 @@ def master_key(path):
     return base64.b32encode(pub + check + b"\x03").decode().lower()
 
 
+def start_onionbalance(workdir, config, control_port):
+    log = open(os.path.join(workdir, "onionbalance.log"), "w")
+    ob = subprocess.Popen([OB, "-v", "info", "--is-testnet", "-c", config,
+                           "-i", "127.0.0.1", "-p", str(control_port),
+                           "-s", os.path.join(workdir, "no-such-socket")],
+                          stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
+                          start_new_session=True)
+    return ob, log
+
+
+def wait_for_upload(ob, log, timeout=240):
+    text = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and ob.poll() is None:
+        time.sleep(2)
+        with open(log.name, errors="replace") as f:
+            text = f.read()
+        if re.search(r"Uploading (first|second) descriptor for", text) and \
+                "Traceback" not in text:
+            break
+    return text
+
+
+def stop_onionbalance(ob, log):
+    if ob.poll() is None:
+        os.killpg(ob.pid, signal.SIGTERM)
+        try:
+            ob.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(ob.pid, signal.SIGKILL)
+            ob.wait()
+    log.close()
+
+
+def curl_via(socks_port, url, auth, timeout=90):
+    r = subprocess.run(["curl", "-s", "--max-time", str(timeout), "--proxy-user", auth,
+                        "--socks5-hostname", "127.0.0.1:%d" % socks_port, url],
+                       capture_output=True, timeout=timeout + 10)
+    if r.returncode != 0:
+        raise ConnectionError("curl exited %d: %s" % (r.returncode, r.stderr[-300:]))
+    return r.stdout
+
+
 class OnionBalanceTest(unittest.TestCase):
+
+    def test_our_instances_behind_onionbalance(self):
+        """Three of our onion services as OnionBalance instances behind
+        onionbalance 0.2.2 on a real tor; a real client on isolated
+        circuits reaches every one of them through the master address."""
+        workdir = os.path.join(os.path.dirname(net.datadir("client0")), "onionbalance-ours")
+        os.makedirs(workdir, exist_ok=True)
+        master = master_key(os.path.join(workdir, "master.key"))
+        names = ["obours%d" % i for i in range(3)]
+        front = "obrealfront"
+        servers, ob, log = [], None, None
+        try:
+            for name in names:
+                n = net.add_node("hs", name=name, binary="ours", start=False,
+                                 extra_torrc="HiddenServiceOnionBalanceInstance 1\n")
+                hsdir = os.path.join(n["datadir"], "hs")
+                os.makedirs(hsdir, mode=0o700, exist_ok=True)
+                os.chmod(hsdir, 0o700)
+                with open(os.path.join(hsdir, "ob_config"), "w") as f:
+                    f.write("MasterOnionAddress %s.onion\n" % master)
+                net._launch(n)
+                net.save()
+            net.wait(180, names=names, stop_on_failure=False)
+            for name in names:
+                net.wait_for_log(name, r"OnionBalance: MasterOnionAddress %s\.onion registered"
+                                 % master, timeout=30)
+            # Each instance serves its own body: the name, then 1 MiB.
+            bodies = {}
+            for name in names:
+                bodies[name] = name.encode() + b"\n" + os.urandom(1 << 20)
+                servers.append(testnet.HTTPServer(bodies[name],
+                                                  port=net.hs_target_port(name)).__enter__())
+            instances = [net.onion(name)[:-len(".onion")] for name in names]
+            net.add("client", name=front, binary="real", timeout=120)
+            config = os.path.join(workdir, "config.yaml")
+            with open(config, "w") as f:
+                f.write("services:\n- key: master.key\n  instances:\n")
+                for i, inst in enumerate(instances):
+                    f.write("  - address: %s.onion\n    name: inst%d\n" % (inst, i))
+            ob, log = start_onionbalance(workdir, config, net.control_port(front))
+            text = wait_for_upload(ob, log)
+            self.assertIsNone(ob.poll(), "onionbalance exited:\n" + text[-3000:])
+            self.assertNotIn("Traceback", text, text[-3000:])
+            url = "http://%s.onion/" % master
+            # The first pull may wait for the master descriptor to spread.
+            testnet.retry(lambda: curl_via(net.socks_port("client0"), url, "first:x"),
+                          timeout=240, interval=5, what="a pull through the master address")
+            served = {name: 0 for name in names}
+            errors = []
+
+            def pull(i):
+                try:
+                    body = curl_via(net.socks_port("client0"), url, "iso%d:x" % i)
+                except Exception as e:  # reported below
+                    errors.append("circuit %d: %s" % (i, e))
+                    return
+                who = body.split(b"\n", 1)[0].decode(errors="replace")
+                if who not in bodies or hashlib.sha256(body).digest() != \
+                        hashlib.sha256(bodies[who]).digest():
+                    errors.append("circuit %d: %d bytes, not an instance's body" % (i, len(body)))
+                    return
+                served[who] += 1
+
+            done = 0
+            while done < 32 and (done < 8 or min(served.values()) == 0):
+                threads = [threading.Thread(target=pull, args=(done + k,)) for k in range(8)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join(150)
+                done += 8
+            self.assertEqual(errors, [])
+            self.assertTrue(all(served.values()), "streams per instance: %s" % served)
+            for name in names:
+                complaints = net.complaints_about(name)
+                self.assertEqual(complaints, [], net.format_warnings(complaints))
+        finally:
+            if ob:
+                stop_onionbalance(ob, log)
+            for srv in servers:
+                srv.close()
+            for name in names + [front]:
+                try:
+                    net.forget_node(name)
+                except Exception:
+                    pass
 
     def test_master_address_reached_through_our_frontend(self):
         workdir = os.path.join(os.path.dirname(net.datadir("client0")), "onionbalance")

@@ -159,6 +159,10 @@ static const config_var_t option_vars[] = {
   HSVAR("HiddenServiceMaxStreams",
         "Most streams one rendezvous circuit may have open at once (0, the default, "
         "means no limit); more are refused."),
+  HSVAR("HiddenServiceOnionBalanceInstance",
+        "If 1, the service is an OnionBalance instance: it also answers introductions "
+        "made for the master addresses that the file ob_config in its HiddenServiceDir "
+        "names (\"MasterOnionAddress ADDRESS.onion\" lines)."),
   HSVAR("HiddenServiceMaxStreamsCloseCircuit",
         "If 1, a rendezvous circuit that asks for more than HiddenServiceMaxStreams "
         "streams is closed instead of the extra stream refused."),

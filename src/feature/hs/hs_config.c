@@ -196,6 +196,15 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
         cur->max_streams = (int)v;
       continue;
     }
+    if (!strcasecmp(l->key, "HiddenServiceOnionBalanceInstance")) {
+      int v;
+      if (conf_parse_bool(l->value, &v, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s: %s", config_line_where(l), l->key, why);
+        return -1;
+      }
+      cur->ob_instance = v;
+      continue;
+    }
     if (!strcasecmp(l->key, "HiddenServiceVersion")) {
       if (strcmp(l->value, "3")) {
         snprintf(err, errlen, "%s: HiddenServiceVersion must be 3 (version 2 onion services "
@@ -233,6 +242,15 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
   if (cur && cur->n_ports == 0) {
     snprintf(err, errlen, "Service \"%s\" with no ports configured.", cur->dir);
     return -1;
+  }
+  for (int i = 0; i < n; i++) {
+    out[i].n_ob_masters = 0;
+    if (!out[i].ob_instance)
+      continue;
+    int m = hs_ob_config_load(out[i].dir, out[i].ob_masters, HS_OB_MAX_MASTERS, err, errlen);
+    if (m < 0)
+      return -1;
+    out[i].n_ob_masters = m;
   }
   return n;
 }

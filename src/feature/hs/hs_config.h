@@ -8,6 +8,9 @@
  *   HiddenServiceNumIntroductionPoints N      1..20, default 3
  *   HiddenServiceMaxStreams N                 per rendezvous circuit, 0..65535
  *   HiddenServiceMaxStreamsCloseCircuit 0|1   over the limit: close the circuit
+ *   HiddenServiceOnionBalanceInstance 0|1     an OnionBalance instance: the
+ *                          masters come from ob_config in the directory,
+ *                          read here (hs_ob_config.h)
  * Sizes take tor's memory units ("1 GB", "10 MBytes"); Rate is per second
  * and per stream. A virtual port may be served once per service. */
 #ifndef TOR_FEATURE_HS_HS_CONFIG_H
@@ -17,6 +20,7 @@
 #include <stdint.h>
 
 #include "lib/conf/confline.h"
+#include "feature/hs/hs_ob_config.h"
 
 typedef enum {
   HS_PORT_TCP,
@@ -55,6 +59,9 @@ typedef struct hs_service_config_t {
   int max_streams_close_circuit; /* HiddenServiceMaxStreamsCloseCircuit */
   hs_port_config_t ports[HS_CONFIG_MAX_PORTS];
   int n_ports;
+  int ob_instance;             /* HiddenServiceOnionBalanceInstance */
+  uint8_t ob_masters[HS_OB_MAX_MASTERS][32];  /* from ob_config */
+  int n_ob_masters;
 } hs_service_config_t;
 
 /* Parses the HiddenService* lines (in order, keys as the options table

@@ -454,11 +454,14 @@ static const circuit_handlers_t rend_handlers = {
   .on_writable = rend_circ_writable, .on_closed = rend_circ_closed,
 };
 
-/* Subcredentials we accept: see hs_ring_periods_for_intro. Intro points
- * serve both of our descriptors. */
+/* Subcredentials we accept: ours for the periods of
+ * hs_ring_periods_for_intro (intro points serve both of our descriptors),
+ * and, for an OnionBalance instance, each master's for the periods before,
+ * at and after now, as tor's instances accept (a master descriptor may be
+ * a period behind or ahead of the client). */
+#define MAX_SUBCREDS (HS_INTRO_MAX_PERIODS + HS_OB_MAX_MASTERS * HS_OB_PERIODS)
 static size_t
-our_subcredentials(const hs_service_t *svc,
-                   uint8_t out[HS_INTRO_MAX_PERIODS][HS_NTOR_SUBCRED_LEN])
+our_subcredentials(const hs_service_t *svc, uint8_t out[MAX_SUBCREDS][HS_NTOR_SUBCRED_LEN])
 {
   const dirstate_t *ds = client_dirstate();
   hs_time_params_t tp;
@@ -474,13 +477,15 @@ our_subcredentials(const hs_service_t *svc,
         hs_subcredential(out[n], svc->keys.identity_pk, blinded) == 0)
       n++;
   }
+  n += hs_ob_subcredentials((const uint8_t (*)[32])svc->cfg.ob_masters, svc->cfg.n_ob_masters,
+                            hs_time_period_num(&tp, time(NULL)), tp.period_length, out + n);
   return n;
 }
 
 static void
 handle_introduce2(hs_intro_t *in, const uint8_t *body, size_t len)
 {
-  uint8_t subcreds[HS_INTRO_MAX_PERIODS][HS_NTOR_SUBCRED_LEN];
+  uint8_t subcreds[MAX_SUBCREDS][HS_NTOR_SUBCRED_LEN];
   uint8_t plain[RELAY_PAYLOAD_LEN], client_pk[HS_NTOR_KEY_LEN];
   hs_intro2_plaintext_t p;
   hs_intro_point_keys_t ipk = { in->auth_pk, in->enc_sk, in->enc_pk,
@@ -692,6 +697,12 @@ hs_services_start(struct event_base *base, const hs_service_config_t *configs, i
       log_err(LD_REND, "%s", err);
       hs_services_stop();
       return -1;
+    }
+    for (int m = 0; m < svc->cfg.n_ob_masters; m++) {
+      char addr[ONION_ADDRESS_LEN + 1];
+      onion_address_encode(addr, svc->cfg.ob_masters[m]);
+      log_notice(LD_REND, "OnionBalance: MasterOnionAddress %s.onion registered for %s.onion.",
+                 addr, svc->keys.address);
     }
   }
   hs_stream_init(base);
