@@ -1,6 +1,7 @@
 /* Client streams: see stream.h. */
 #include "orconfig.h"
 #include "core/or/stream.h"
+#include "core/or/stream_flow.h"
 #include "core/crypto/relay_msg.h"
 #include "core/crypto/sendme.h"
 #include "lib/crypt/crypto_util.h"
@@ -17,14 +18,8 @@ struct stream_t {
   uint16_t id;
   stream_state_t state;
   int linked;                 /* in all_streams */
-  int package_window;
-  int deliver_window;
   int consumer_blocked;
-  /* Under congestion control (proposal 324 §4): no stream windows; the
-   * far end pauses us with XOFF and resumes us with XON, and we do the
-   * same when our owner cannot take more. */
-  int cc;
-  int xoff_sent, xoff_received;
+  stream_flow_t flow;         /* windows, or XON/XOFF: stream_flow.h */
   stream_handlers_t handlers;
   void *arg;
 };
@@ -87,9 +82,7 @@ stream_start(circuit_t *circ, uint8_t command, const uint8_t *body, size_t len,
   s->circ = circ;
   s->id = pick_stream_id(circ);
   s->state = state;
-  s->package_window = STREAMWINDOW_START;
-  s->deliver_window = STREAMWINDOW_START;
-  s->cc = circuit_uses_congestion_control(circ);
+  stream_flow_init(&s->flow, circ);
   s->handlers = *handlers;
   s->arg = arg;
   if (!s->id || circuit_send_relay(circ, -1, command, s->id, body, len) < 0) {
@@ -139,7 +132,7 @@ stream_open(circuit_t *circ, const char *target, const stream_handlers_t *handle
 static int
 stream_may_package(const stream_t *s)
 {
-  return s->cc ? !s->xoff_received : s->package_window > 0;
+  return stream_flow_may_package(&s->flow);
 }
 
 size_t
@@ -149,7 +142,7 @@ stream_sendable(const stream_t *s)
     return 0;
   /* Under congestion control the circuit's window is the bound; a
    * stream window's worth is what we offer per call. */
-  return (size_t)(s->cc ? STREAMWINDOW_START : s->package_window) * RELAY_DATA_MAX;
+  return (size_t)(s->flow.cc ? STREAMWINDOW_START : s->flow.package_window) * RELAY_DATA_MAX;
 }
 
 long
@@ -165,47 +158,24 @@ stream_send(stream_t *s, const uint8_t *data, size_t len)
       break;       /* the circuit window is closed */
     if (r < 0)
       return taken ? (long)taken : -1;
-    if (!s->cc)
-      s->package_window--;
+    stream_flow_packaged(&s->flow);
     taken += chunk;
   }
   return (long)taken;
 }
 
-/* Sends stream SENDMEs while the deliver window is low and the owner can
- * take more. */
+/* Tells the far end what the owner can take (SENDMEs, or XOFF/XON). */
 static void
 stream_maybe_send_sendme(stream_t *s)
 {
-  if (s->cc) {
-    /* XOFF: version 0. XON: version 0, rate 0 ("unlimited"). */
-    static const uint8_t xoff[1] = { 0 }, xon[5] = { 0, 0, 0, 0, 0 };
-    if (s->consumer_blocked && !s->xoff_sent &&
-        circuit_send_relay(s->circ, -1, RELAY_COMMAND_XOFF, s->id, xoff, sizeof(xoff)) == 0)
-    {
-      s->xoff_sent = 1;
-      log_info(LD_GENERAL, "Stream %u: the application is not reading; sent XOFF.", s->id);
-    } else if (!s->consumer_blocked && s->xoff_sent &&
-             circuit_send_relay(s->circ, -1, RELAY_COMMAND_XON, s->id, xon, sizeof(xon)) == 0)
-    {
-      s->xoff_sent = 0;
-      log_info(LD_GENERAL, "Stream %u: the application caught up; sent XON.", s->id);
-    }
-    return;
-  }
-  while (!s->consumer_blocked &&
-         s->deliver_window <= STREAMWINDOW_START - STREAMWINDOW_INCREMENT) {
-    if (circuit_send_relay(s->circ, -1, RELAY_COMMAND_SENDME, s->id, NULL, 0) < 0)
-      return;
-    s->deliver_window += STREAMWINDOW_INCREMENT;
-  }
+  (void)stream_flow_update(&s->flow, s->circ, s->id, s->consumer_blocked);
 }
 
 void
 stream_set_consumer_blocked(stream_t *s, int blocked)
 {
   s->consumer_blocked = blocked;
-  if (!blocked || s->cc)
+  if (!blocked || s->flow.cc)
     stream_maybe_send_sendme(s);
 }
 
@@ -272,7 +242,7 @@ stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
         s->handlers.on_connected(s, s->arg);
       return;
     case RELAY_COMMAND_DATA:
-      if (!s->cc && --s->deliver_window < 0) {
+      if (stream_flow_data_received(&s->flow) < 0) {
         log_protocol_warn(LD_PROTOCOL, "Stream %u overran its window; closing it.", id);
         stream_close(s, END_REASON_TORPROTOCOL);
         return;
@@ -285,34 +255,17 @@ stream_circuit_relay(circuit_t *circ, uint8_t command, uint16_t id,
       return;
     case RELAY_COMMAND_XOFF:
     case RELAY_COMMAND_XON:
-      if (!s->cc || len < 1 || data[0] != 0 || (command == RELAY_COMMAND_XON && len < 5)) {
-        log_protocol_warn(LD_PROTOCOL, "Unexpected or malformed %s on stream %u; closing it.",
-                          relay_command_name(command), id);
+    case RELAY_COMMAND_SENDME: {
+      int r = stream_flow_control_received(&s->flow, command, data, len, id);
+      if (r < 0) {
         stream_close(s, END_REASON_TORPROTOCOL);
         return;
       }
-      /* The advisory rate of an XON is not used: the circuit paces us. */
-      s->xoff_received = command == RELAY_COMMAND_XOFF;
-      if (!s->xoff_received && s->state == STREAM_OPEN && s->handlers.on_writable &&
+      if (r == 1 && s->state == STREAM_OPEN && s->handlers.on_writable &&
           circuit_can_package(circ))
         s->handlers.on_writable(s, s->arg);
       return;
-    case RELAY_COMMAND_SENDME:
-      if (s->cc) {
-        log_protocol_warn(LD_PROTOCOL, "Stream SENDME on a congestion-controlled circuit; "
-                          "closing stream %u.", id);
-        stream_close(s, END_REASON_TORPROTOCOL);
-        return;
-      }
-      s->package_window += STREAMWINDOW_INCREMENT;
-      if (s->package_window > STREAMWINDOW_START) {
-        log_protocol_warn(LD_PROTOCOL, "Stream %u got an unexpected SENDME; closing it.", id);
-        stream_close(s, END_REASON_TORPROTOCOL);
-        return;
-      }
-      if (s->handlers.on_writable && circuit_can_package(circ))
-        s->handlers.on_writable(s, s->arg);
-      return;
+    }
     case RELAY_COMMAND_END:
       stream_end(s, relay_end_reason(data, len));
       return;

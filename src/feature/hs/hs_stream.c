@@ -2,6 +2,7 @@
 #include "orconfig.h"
 #include "feature/hs/hs_stream.h"
 #include "core/crypto/relay_msg.h"
+#include "core/or/stream_flow.h"
 #include "core/crypto/sendme.h"
 #include "feature/bulk/bulk_source.h"
 #include "lib/log/log.h"
@@ -27,19 +28,12 @@ typedef struct hs_stream_t {
   uint16_t id;
   const hs_port_config_t *port;
   hs_stream_stats_t *stats;
-  int package_window;
-  int deliver_window;
   int connected;
   bulk_source_t source;           /* BULK_SOURCE */
   struct event *rate_timer;       /* BULK_SOURCE with Rate= */
   struct bufferevent *bev;        /* TCP / unix target */
   int target_blocked;
-  /* Congestion control on the circuit (proposal 324): no stream windows;
-   * the client pauses us with XOFF and resumes us with XON, and we do the
-   * same to it when a target does not keep up. */
-  int cc;
-  int xoff_received;
-  int xoff_sent;
+  stream_flow_t flow;             /* windows, or XON/XOFF: stream_flow.h */
 } hs_stream_t;
 
 static struct event_base *stream_base;
@@ -100,14 +94,14 @@ stream_end(hs_stream_t *s, uint8_t reason)
 static int
 stream_may_send(const hs_stream_t *s)
 {
-  return s->cc ? !s->xoff_received : s->package_window > 0;
+  return stream_flow_may_package(&s->flow);
 }
 
 static void
 note_cell_sent(hs_stream_t *s, size_t n)
 {
-  if (!s->cc)
-    s->package_window--;
+  (void)n;
+  stream_flow_packaged(&s->flow);
   s->stats->bytes_sent += (uint64_t)n;
 }
 
@@ -173,14 +167,7 @@ target_write_cb(struct bufferevent *bev, void *arg)
   if (evbuffer_get_length(bufferevent_get_output(bev)) > TARGET_OUTBUF_LOW)
     return;
   s->target_blocked = 0;
-  if (s->xoff_sent) {
-    /* XON, version 0, rate 0: "unlimited" (proposal 324 4.1). */
-    static const uint8_t xon[5] = { 0, 0, 0, 0, 0 };
-    s->xoff_sent = 0;
-    circuit_send_relay(s->circ, -1, RELAY_COMMAND_XON, s->id, xon, sizeof(xon));
-  } else {
-    reopen_client_window(s);
-  }
+  reopen_client_window(s);
 }
 
 static void
@@ -323,9 +310,7 @@ handle_begin(circuit_t *circ, const hs_service_config_t *svc, hs_stream_stats_t 
   s->id = id;
   s->port = pc;
   s->stats = stats;
-  s->package_window = STREAMWINDOW_START;
-  s->deliver_window = STREAMWINDOW_START;
-  s->cc = circuit_uses_congestion_control(circ);
+  stream_flow_init(&s->flow, circ);
   s->next = all_streams;
   if (all_streams)
     all_streams->prev = s;
@@ -355,22 +340,18 @@ handle_begin(circuit_t *circ, const hs_service_config_t *svc, hs_stream_stats_t 
   }
 }
 
-/* Stream SENDMEs for what the target took (a sink takes everything). */
+/* Tells the client what the target can take: stream SENDMEs, or XOFF
+ * while the target lags and XON when it caught up (a sink takes all). */
 static void
 reopen_client_window(hs_stream_t *s)
 {
-  while (!s->target_blocked &&
-         s->deliver_window <= STREAMWINDOW_START - STREAMWINDOW_INCREMENT) {
-    if (circuit_send_relay(s->circ, -1, RELAY_COMMAND_SENDME, s->id, NULL, 0) < 0)
-      return;
-    s->deliver_window += STREAMWINDOW_INCREMENT;
-  }
+  (void)stream_flow_update(&s->flow, s->circ, s->id, s->target_blocked);
 }
 
 static void
 handle_data(hs_stream_t *s, const uint8_t *data, size_t len)
 {
-  if (!s->cc && --s->deliver_window < 0) {
+  if (stream_flow_data_received(&s->flow) < 0) {
     log_protocol_warn(LD_REND, "Client overran stream %u's window; closing it.", s->id);
     stream_end(s, END_REASON_TORPROTOCOL);
     return;
@@ -381,13 +362,7 @@ handle_data(hs_stream_t *s, const uint8_t *data, size_t len)
     if (evbuffer_get_length(bufferevent_get_output(s->bev)) > TARGET_OUTBUF_HIGH)
       s->target_blocked = 1;
   }
-  if (!s->cc) {
-    reopen_client_window(s);
-  } else if (s->target_blocked && !s->xoff_sent) {
-    static const uint8_t xoff[1] = { 0 };   /* version 0 */
-    s->xoff_sent = 1;
-    circuit_send_relay(s->circ, -1, RELAY_COMMAND_XOFF, s->id, xoff, sizeof(xoff));
-  }
+  reopen_client_window(s);   /* SENDMEs, or an XOFF if the target lags */
 }
 
 static void
@@ -417,31 +392,16 @@ hs_stream_circuit_relay(circuit_t *circ, const hs_service_config_t *svc,
       return;
     case RELAY_COMMAND_XOFF:
     case RELAY_COMMAND_XON:
-      if (!s->cc || len < 1 || data[0] != 0 || (command == RELAY_COMMAND_XON && len < 5)) {
-        log_protocol_warn(LD_REND, "Malformed or unexpected %s on onion service stream %u.",
-                          relay_command_name(command), stream_id);
+    case RELAY_COMMAND_SENDME: {
+      int r = stream_flow_control_received(&s->flow, command, data, len, stream_id);
+      if (r < 0) {
         stream_end(s, END_REASON_TORPROTOCOL);
         return;
       }
-      /* The advisory rate of an XON is not used: the circuit paces us. */
-      s->xoff_received = command == RELAY_COMMAND_XOFF;
-      if (!s->xoff_received && circuit_can_package(circ))
+      if (r == 1 && circuit_can_package(circ))
         resume(s);
       return;
-    case RELAY_COMMAND_SENDME:
-      if (s->cc) {
-        log_protocol_warn(LD_REND, "Stream SENDME on a congestion-controlled circuit.");
-        stream_end(s, END_REASON_TORPROTOCOL);
-        return;
-      }
-      s->package_window += STREAMWINDOW_INCREMENT;
-      if (s->package_window > STREAMWINDOW_START) {
-        stream_end(s, END_REASON_TORPROTOCOL);
-        return;
-      }
-      if (circuit_can_package(circ))
-        resume(s);
-      return;
+    }
     case RELAY_COMMAND_END:
       stream_free(s);
       return;
