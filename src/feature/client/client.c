@@ -1,6 +1,7 @@
 /* The client role: see client.h. */
 #include "orconfig.h"
 #include "feature/client/client.h"
+#include "feature/client/conflux_path.h"
 #include "core/mainloop/bootstrap.h"
 #include "core/or/conflux.h"
 #include "core/or/stream.h"
@@ -334,7 +335,6 @@ launch_conflux_set(uint16_t port, const uint8_t *key, size_t key_len)
   const nodelist_t *nl = client.dir.nodes;
   exit_circ_t *slots[N_LEGS] = { NULL, NULL };
   circuit_hop_info_t hops[N_LEGS][3];
-  const node_t *guards[N_LEGS], *middles[N_LEGS], *exit_node = NULL;
   int n_slots = 0;
   if (!nl || !client.dir.consensus ||
       consensus_get_param(client.dir.consensus, "cc_alg", 2, 0, 3) == 0)
@@ -344,53 +344,9 @@ launch_conflux_set(uint16_t port, const uint8_t *key, size_t key_len)
       slots[n_slots++] = &client.circs[i];
   if (n_slots < N_LEGS)
     return NULL;
-  path_constraints_t pc;
-  memset(&pc, 0, sizeof(pc));
-  pc.distinct_subnets = client.cfg->distinct_subnets;
-  pc.exit_port = port;
-  pc.need_conflux = 1;
-  for (int leg = 0; leg < N_LEGS; leg++) {
-    const node_t *avoid[2 * N_LEGS + 1];
-    int n_avoid = 0;
-    for (int k = 0; k < leg; k++)
-      avoid[n_avoid++] = guards[k];
-    if (exit_node)
-      avoid[n_avoid++] = exit_node;
-    guards[leg] = guards_choose_avoiding(client.cfg->guards, nl->nodes, nl->n_nodes, time(NULL),
-                                         avoid, n_avoid);
-    if (!guards[leg]) {
-      /* Legs through one guard still add a middle's capacity. */
-      path_constraints_t gc = pc;
-      gc.n_in_path = 0;
-      for (int k = 0; k < n_avoid; k++)
-        gc.in_path[gc.n_in_path++] = avoid[k];
-      guards[leg] = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_GUARD, &nl->weights, &gc,
-                                     rng);
-      if (!guards[leg] && leg > 0)
-        guards[leg] = guards[0];
-    }
-    if (!guards[leg])
-      return NULL;
-    if (!exit_node) {
-      pc.in_path[pc.n_in_path++] = guards[leg];
-      exit_node = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_EXIT, &nl->weights, &pc, rng);
-      if (!exit_node)
-        return NULL;
-      pc.in_path[pc.n_in_path++] = exit_node;
-    } else if (guards[leg] != guards[0]) {
-      pc.in_path[pc.n_in_path++] = guards[leg];
-    }
-    middles[leg] = path_choose_node(nl->nodes, nl->n_nodes, PATH_POS_MIDDLE, &nl->weights, &pc,
-                                    rng);
-    if (!middles[leg])
-      return NULL;
-    if (pc.n_in_path < PATH_MAX_HOPS)
-      pc.in_path[pc.n_in_path++] = middles[leg];
-    node_get_hop_info(guards[leg], &hops[leg][0]);
-    node_get_hop_info(middles[leg], &hops[leg][1]);
-    node_get_hop_info(exit_node, &hops[leg][2]);
-    hops[leg][2].request_cc = 1;
-  }
+  if (conflux_path_choose(nl, client.cfg->guards, time(NULL), port,
+                          client.cfg->distinct_subnets, N_LEGS, rng, hops) < 0)
+    return NULL;
   conflux_set_t *set = conflux_set_new(client.base, (uint8_t)client.cfg->conflux_ux,
                                        &client_conflux_handlers, NULL);
   if (!set)
@@ -427,7 +383,7 @@ launch_conflux_set(uint16_t port, const uint8_t *key, size_t key_len)
     slot->key_len = key_len;
   }
   log_info(LD_CIRC, "Launched a conflux set of %d legs to exit %s for port %u.", N_LEGS,
-           exit_node->nickname, port);
+           hops[0][2].nickname, port);
   return slots[0];
 }
 
