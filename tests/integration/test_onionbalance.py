@@ -7,7 +7,11 @@ tor instance that knows the master key through ob_config).
 And our daemon as the instances: onionbalance with a real tor as its tor
 fronts three of our onion services (HiddenServiceOnionBalanceInstance 1,
 ob_config); a real tor client pulls from the master address on isolated
-circuits, every byte checked, until each instance has served some."""
+circuits, every byte checked, until each instance has served some.
+
+And our built-in frontend (HiddenServiceOnionBalanceFrontend 1): one torrc,
+no onionbalance, fronts two of our instances and a real tor instance; the
+same pulls reach all three."""
 
 import hashlib
 import os
@@ -50,6 +54,78 @@ def master_key(path):
                                         serialization.PublicFormat.Raw)
     check = hashlib.sha3_256(b".onion checksum" + pub + b"\x03").digest()[:2]
     return base64.b32encode(pub + check + b"\x03").decode().lower()
+
+
+def tor_master_dir(path):
+    """A HiddenServiceDir holding a fresh identity in tor's key file format
+    (python3-cryptography and hashlib, independent of our code); returns
+    its onion address without ".onion"."""
+    import base64
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+    seed = os.urandom(32)
+    h = bytearray(hashlib.sha512(seed).digest())
+    h[0] &= 248
+    h[31] &= 127
+    h[31] |= 64
+    pub = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    with open(os.path.join(path, "hs_ed25519_secret_key"), "wb") as f:
+        f.write(b"== ed25519v1-secret: type0 ==\0\0\0" + bytes(h))
+    with open(os.path.join(path, "hs_ed25519_public_key"), "wb") as f:
+        f.write(b"== ed25519v1-public: type0 ==\0\0\0" + pub)
+    check = hashlib.sha3_256(b".onion checksum" + pub + b"\x03").digest()[:2]
+    return base64.b32encode(pub + check + b"\x03").decode().lower()
+
+
+def add_instance(name, binary, master):
+    n = net.add_node("hs", name=name, binary=binary, start=False,
+                     extra_torrc="HiddenServiceOnionBalanceInstance 1\n")
+    hsdir = os.path.join(n["datadir"], "hs")
+    os.makedirs(hsdir, mode=0o700, exist_ok=True)
+    os.chmod(hsdir, 0o700)
+    with open(os.path.join(hsdir, "ob_config"), "w") as f:
+        f.write("MasterOnionAddress %s.onion\n" % master)
+    net._launch(n)
+    net.save()
+
+
+def pull_until_each_served(test, master, bodies, socks_port, tag):
+    """Pulls from the master address on isolated circuits, 8 at a time,
+    until at least 8 were done and every instance served one (at most
+    32); every body must be an instance's, byte for byte."""
+    url = "http://%s.onion/" % master
+    testnet.retry(lambda: curl_via(socks_port, url, "%s-first:x" % tag),
+                  timeout=240, interval=5, what="a pull through the master address")
+    served = {name: 0 for name in bodies}
+    errors = []
+
+    def pull(i):
+        try:
+            body = curl_via(socks_port, url, "%s%d:x" % (tag, i))
+        except Exception as e:  # reported below
+            errors.append("circuit %d: %s" % (i, e))
+            return
+        who = body.split(b"\n", 1)[0].decode(errors="replace")
+        if who not in bodies or hashlib.sha256(body).digest() != \
+                hashlib.sha256(bodies[who]).digest():
+            errors.append("circuit %d: %d bytes, not an instance's body" % (i, len(body)))
+            return
+        served[who] += 1
+
+    done = 0
+    while done < 32 and (done < 8 or min(served.values()) == 0):
+        threads = [threading.Thread(target=pull, args=(done + k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(150)
+        done += 8
+    test.assertEqual(errors, [])
+    test.assertTrue(all(served.values()), "streams per instance: %s" % served)
+    return served
 
 
 def start_onionbalance(workdir, config, control_port):
@@ -96,6 +172,46 @@ def curl_via(socks_port, url, auth, timeout=90):
 
 
 class OnionBalanceTest(unittest.TestCase):
+
+    def test_our_frontend_fronts_ours_and_real(self):
+        """Our built-in frontend fronts two of our instances and one real tor
+        instance; a real client reaches all three at the master address."""
+        workdir = os.path.join(os.path.dirname(net.datadir("client0")), "ob-frontend")
+        master = tor_master_dir(os.path.join(workdir, "master"))
+        names = {"obfours0": "ours", "obfours1": "ours", "obfreal0": "real"}
+        front = "obfrontend"
+        servers = []
+        try:
+            for name, binary in names.items():
+                add_instance(name, binary, master)
+            net.wait(180, names=list(names), stop_on_failure=False)
+            bodies = {}
+            for name in names:
+                bodies[name] = name.encode() + b"\n" + os.urandom(1 << 20)
+                servers.append(testnet.HTTPServer(bodies[name],
+                                                  port=net.hs_target_port(name)).__enter__())
+            backends = "".join("HiddenServiceOnionBalanceBackend %s\n" % net.onion(name)
+                               for name in names)
+            net.add("client", name=front, binary="ours", timeout=120,
+                    extra_torrc="HiddenServiceDir %s\nHiddenServiceOnionBalanceFrontend 1\n%s"
+                    % (os.path.join(workdir, "master"), backends))
+            net.wait_for_log(front, r"OnionBalance frontend %s\.onion: fronting 3 backend"
+                             % master, timeout=30)
+            for name in names:
+                net.wait_for_log(front, r"backend %s has \d+ intro point" %
+                                 re.escape(net.onion(name)), timeout=180, which="info")
+            pull_until_each_served(self, master, bodies, net.socks_port("client0"), "front")
+            for name in list(names) + [front]:
+                complaints = net.complaints_about(name)
+                self.assertEqual(complaints, [], net.format_warnings(complaints))
+        finally:
+            for srv in servers:
+                srv.close()
+            for name in list(names) + [front]:
+                try:
+                    net.forget_node(name)
+                except Exception:
+                    pass
 
     def test_our_instances_behind_onionbalance(self):
         """Three of our onion services as OnionBalance instances behind

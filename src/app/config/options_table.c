@@ -163,6 +163,14 @@ static const config_var_t option_vars[] = {
         "If 1, the service is an OnionBalance instance: it also answers introductions "
         "made for the master addresses that the file ob_config in its HiddenServiceDir "
         "names (\"MasterOnionAddress ADDRESS.onion\" lines)."),
+  HSVAR("HiddenServiceOnionBalanceFrontend",
+        "If 1, the service is an OnionBalance frontend built in: it has no ports or intro "
+        "points of its own; its descriptor lists the intro points of the services named "
+        "by HiddenServiceOnionBalanceBackend (fetched from the HSDirs every minute, at "
+        "most 20, shared fairly), which must be OnionBalance instances of its address."),
+  HSVAR("HiddenServiceOnionBalanceBackend",
+        "\"ADDRESS.onion\": a backend of this OnionBalance frontend (one line each, up to "
+        "16)."),
   HSVAR("HiddenServiceMaxStreamsCloseCircuit",
         "If 1, a rendezvous circuit that asks for more than HiddenServiceMaxStreams "
         "streams is closed instead of the extra stream refused."),

@@ -2,6 +2,7 @@
 #include "orconfig.h"
 #include "feature/hs/hs_config.h"
 #include "lib/conf/conftypes.h"
+#include "lib/crypt/onion_address.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -156,7 +157,7 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
   char why[256];
   for (const config_line_t *l = lines; l; l = l->next) {
     if (!strcasecmp(l->key, "HiddenServiceDir")) {
-      if (cur && cur->n_ports == 0) {
+      if (cur && cur->n_ports == 0 && !cur->ob_frontend) {
         snprintf(err, errlen, "%s: Service \"%s\" with no ports configured.",
                  config_line_where(l), cur->dir);
         return -1;
@@ -194,6 +195,32 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
         cur->max_streams_close_circuit = (int)v;
       else
         cur->max_streams = (int)v;
+      continue;
+    }
+    if (!strcasecmp(l->key, "HiddenServiceOnionBalanceFrontend")) {
+      int v;
+      if (conf_parse_bool(l->value, &v, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s: %s", config_line_where(l), l->key, why);
+        return -1;
+      }
+      cur->ob_frontend = v;
+      continue;
+    }
+    if (!strcasecmp(l->key, "HiddenServiceOnionBalanceBackend")) {
+      uint8_t pk[32];
+      const char *bad = NULL;
+      size_t vlen = strlen(l->value);
+      if (onion_address_decode(pk, l->value, vlen, &bad) < 0) {
+        snprintf(err, errlen, "%s: %s '%s' is not a v3 onion address: %s",
+                 config_line_where(l), l->key, l->value, bad ? bad : "malformed");
+        return -1;
+      }
+      if (cur->n_ob_backends == (int)(sizeof(cur->ob_backends) / sizeof(cur->ob_backends[0]))) {
+        snprintf(err, errlen, "%s: too many %s lines (at most %d)", config_line_where(l),
+                 l->key, (int)(sizeof(cur->ob_backends) / sizeof(cur->ob_backends[0])));
+        return -1;
+      }
+      onion_address_encode(cur->ob_backends[cur->n_ob_backends++], pk);
       continue;
     }
     if (!strcasecmp(l->key, "HiddenServiceOnionBalanceInstance")) {
@@ -239,11 +266,23 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
     }
     cur->ports[cur->n_ports++] = p;
   }
-  if (cur && cur->n_ports == 0) {
+  if (cur && cur->n_ports == 0 && !cur->ob_frontend) {
     snprintf(err, errlen, "Service \"%s\" with no ports configured.", cur->dir);
     return -1;
   }
   for (int i = 0; i < n; i++) {
+    if (out[i].ob_frontend && (out[i].n_ports || !out[i].n_ob_backends)) {
+      snprintf(err, errlen, "HiddenServiceDir %s: an OnionBalance frontend (%s) %s", out[i].dir,
+               "HiddenServiceOnionBalanceFrontend 1",
+               out[i].n_ports ? "serves no ports itself: its backends do"
+                              : "needs HiddenServiceOnionBalanceBackend lines");
+      return -1;
+    }
+    if (!out[i].ob_frontend && out[i].n_ob_backends) {
+      snprintf(err, errlen, "HiddenServiceDir %s: HiddenServiceOnionBalanceBackend needs "
+               "HiddenServiceOnionBalanceFrontend 1", out[i].dir);
+      return -1;
+    }
     out[i].n_ob_masters = 0;
     if (!out[i].ob_instance)
       continue;

@@ -11,6 +11,10 @@
  *   HiddenServiceOnionBalanceInstance 0|1     an OnionBalance instance: the
  *                          masters come from ob_config in the directory,
  *                          read here (hs_ob_config.h)
+ *   HiddenServiceOnionBalanceFrontend 0|1     the built-in frontend: the
+ *                          descriptor lists the backends' intro points
+ *                          (hs_ob_frontend.h); no ports of its own
+ *   HiddenServiceOnionBalanceBackend ADDR.onion   one per backend
  * Sizes take tor's memory units ("1 GB", "10 MBytes"); Rate is per second
  * and per stream. A virtual port may be served once per service. */
 #ifndef TOR_FEATURE_HS_HS_CONFIG_H
@@ -62,6 +66,9 @@ typedef struct hs_service_config_t {
   int ob_instance;             /* HiddenServiceOnionBalanceInstance */
   uint8_t ob_masters[HS_OB_MAX_MASTERS][32];  /* from ob_config */
   int n_ob_masters;
+  int ob_frontend;             /* HiddenServiceOnionBalanceFrontend */
+  char ob_backends[HS_OB_MAX_BACKENDS][57]; /* HiddenServiceOnionBalanceBackend */
+  int n_ob_backends;
 } hs_service_config_t;
 
 /* Parses the HiddenService* lines (in order, keys as the options table

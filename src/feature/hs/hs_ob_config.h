@@ -15,6 +15,8 @@
 
 #define HS_OB_CONFIG_FILENAME "ob_config"
 #define HS_OB_MAX_MASTERS 8
+/* Backends one built-in frontend fronts (hs_ob_frontend.h). */
+#define HS_OB_MAX_BACKENDS 16
 
 /* Writes the masters' ed25519 identity keys to masters[0..]; returns how
  * many (1..max), or -1 with "source:line: reason" (or "source: reason")

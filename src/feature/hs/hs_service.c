@@ -12,6 +12,7 @@
 #include "feature/hs/hs_cells.h"
 #include "feature/hs/hs_descriptor.h"
 #include "feature/hs/hs_keys.h"
+#include "feature/hs/hs_ob_frontend.h"
 #include "feature/hs/hs_ring.h"
 #include "feature/hs/hs_service_keys.h"
 #include "feature/hs/hs_stream.h"
@@ -74,6 +75,9 @@ struct hs_service_t {
   int removed;                   /* DEL_ONION: no more intros or uploads */
   unsigned owner;                /* ADD_ONION's control connection; 0: detached */
   char *current_desc;            /* the last one built for the current period */
+  hs_ob_frontend_t *ob;          /* a built-in OnionBalance frontend: its
+                                  * descriptor lists the backends' intro
+                                  * points, it has none of its own */
 };
 
 /* Services are allocated one by one and never move: intro points,
@@ -235,7 +239,7 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
 {
   hs_desc_signing_keys_t k;
   hs_desc_t d;
-  hs_desc_intro_point_t ips[HS_N_INTRO_POINTS];
+  hs_desc_intro_point_t ips[HS_DESC_MAX_INTRO_POINTS];
   uint8_t ls[HS_N_INTRO_POINTS][128];
   memset(&k, 0, sizeof(k));
   memset(&d, 0, sizeof(d));
@@ -255,7 +259,9 @@ upload_for_period(hs_service_t *svc, const dirstate_t *ds, const hs_time_params_
     snprintf(flow_control, sizeof(flow_control), "1-2 %d", cc_inc);
     d.flow_control = flow_control;
   }
-  for (int i = 0; i < svc->cfg.num_intro_points; i++) {
+  if (svc->ob)
+    d.n_intro_points = hs_ob_frontend_intro_points(svc->ob, ips, HS_DESC_MAX_INTRO_POINTS);
+  for (int i = 0; !svc->ob && i < svc->cfg.num_intro_points; i++) {
     const hs_intro_t *in = &svc->intros[i];
     if (!in->established)
       continue;
@@ -654,10 +660,17 @@ service_tick(hs_service_t *svc)
 {
   if (!client_is_bootstrapped())
     return;
-  launch_intro_points(svc);
   int established = 0;
-  for (int i = 0; i < svc->cfg.num_intro_points; i++)
-    established += svc->intros[i].established;
+  if (svc->ob) {
+    hs_ob_frontend_tick(svc->ob, time(NULL));
+    established = (int)hs_ob_frontend_n_intro_points(svc->ob);
+    if (established && svc->uploads_in_flight == 0 && hs_ob_frontend_take_changed(svc->ob))
+      svc->need_upload = 1;
+  } else {
+    launch_intro_points(svc);
+    for (int i = 0; i < svc->cfg.num_intro_points; i++)
+      established += svc->intros[i].established;
+  }
   if (established == 0 || svc->uploads_in_flight > 0)
     return;
   uint64_t period;
@@ -697,6 +710,16 @@ hs_services_start(struct event_base *base, const hs_service_config_t *configs, i
       log_err(LD_REND, "%s", err);
       hs_services_stop();
       return -1;
+    }
+    if (svc->cfg.ob_frontend) {
+      svc->ob = hs_ob_frontend_new(svc->keys.address, svc->cfg.ob_backends,
+                                   svc->cfg.n_ob_backends);
+      if (!svc->ob) {
+        hs_services_stop();
+        return -1;
+      }
+      log_notice(LD_REND, "OnionBalance frontend %s.onion: fronting %d backend(s).",
+                 svc->keys.address, svc->cfg.n_ob_backends);
     }
     for (int m = 0; m < svc->cfg.n_ob_masters; m++) {
       char addr[ONION_ADDRESS_LEN + 1];
@@ -744,6 +767,7 @@ hs_services_stop(void)
    * when they run, so free the services last. */
   for (int i = 0; i < hs.n; i++) {
     free(hs.services[i]->current_desc);
+    hs_ob_frontend_free(hs.services[i]->ob);
     free(hs.services[i]);
   }
   memset(&hs, 0, sizeof(hs));
