@@ -409,14 +409,25 @@ def _recv_exact(s, n):
     return buf
 
 
-def socks_connect(socks_port, host, port, timeout=60, socks_host="127.0.0.1"):
+def socks_connect(socks_port, host, port, timeout=60, socks_host="127.0.0.1", auth=None):
     """A TCP connection to host:port through a SOCKS5 proxy (tor).  host
-    may be an IPv4 address or a name (e.g. an .onion address)."""
+    may be an IPv4 address or a name (e.g. an .onion address).  auth:
+    (username, password) bytes for RFC 1929 authentication, which tor
+    uses as an isolation key (IsolateSOCKSAuth)."""
     s = socket.create_connection((socks_host, socks_port), timeout=timeout)
     try:
-        s.sendall(b"\x05\x01\x00")
-        if _recv_exact(s, 2) != b"\x05\x00":
-            raise ConnectionError("SOCKS5 proxy refused no-auth")
+        if auth is None:
+            s.sendall(b"\x05\x01\x00")
+            if _recv_exact(s, 2) != b"\x05\x00":
+                raise ConnectionError("SOCKS5 proxy refused no-auth")
+        else:
+            user, password = auth
+            s.sendall(b"\x05\x01\x02")
+            if _recv_exact(s, 2) != b"\x05\x02":
+                raise ConnectionError("SOCKS5 proxy refused username/password")
+            s.sendall(b"\x01" + bytes([len(user)]) + user + bytes([len(password)]) + password)
+            if _recv_exact(s, 2) != b"\x01\x00":
+                raise ConnectionError("SOCKS5 proxy refused the username/password")
         try:
             addr = b"\x01" + socket.inet_aton(host)
             if host.count(".") != 3:

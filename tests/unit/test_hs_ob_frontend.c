@@ -1,12 +1,25 @@
-/* Tests for feature/hs/hs_ob_frontend's merge: every intro point when they
- * fit, else at most 20 shared fairly over the backends, rotating; the
- * expected picks are worked out by hand from the rule in the header. */
+/* Tests for feature/hs/hs_ob_frontend: the merge (every intro point when
+ * they fit, else at most 20 shared fairly over the backends, rotating; the
+ * expected picks are worked out by hand from the rule in the header) and
+ * what a backend's bad descriptors do (python-made descriptors of
+ * tests/vectors/hs_bad_desc, for the service with identity seed 07*32 at
+ * time 1763700000): the last good intro points stay until two failures in
+ * a row, then leave; a good descriptor brings the backend back. */
 #include "orconfig.h"
 #include "tests/unit/unittest.h"
+#include "tests/unit/test_crypto_vectors.h"
 
 #include "feature/hs/hs_ob_frontend.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define BAD_DESC_DIR "tests/vectors/hs_bad_desc/"
+#define BAD_DESC_TIME 1763700000
+/* The address of identity_pk in hs_bad_desc/control.txt (python). */
+#define BAD_DESC_ADDR "5jfgyy7ctrjavpxvkb5rglwf7gkuo5vox27hxescd3vgsfcg2iwfmxqd"
+#define OTHER_ADDR "vrvn4ehyylsrvru46dfqvjjpcw2rztue2p5ps7v7ljhsnw2tpoaikwyd"
 
 UNITTEST(hs_ob_frontend, all_fit)
 {
@@ -71,4 +84,71 @@ UNITTEST(hs_ob_frontend, more_backends_than_room)
   }
   for (int b = 0; b < 25; b++)
     UT_EQ_INT(times_in[b], 20);
+}
+
+static void
+offer_file(hs_ob_frontend_t *f, const char *name)
+{
+  char path[128];
+  size_t len = 0;
+  snprintf(path, sizeof(path), BAD_DESC_DIR "%s.desc", name);
+  char *text = (char *)ut_read_srcfile(path, &len);
+  UT_ASSERT(text != NULL);
+  hs_ob_frontend_offer(f, BAD_DESC_ADDR, text, len, BAD_DESC_TIME);
+  free(text);
+}
+
+UNITTEST(hs_ob_frontend, bad_backend_descriptors)
+{
+  const char backends[2][ONION_ADDRESS_LEN + 1] = { BAD_DESC_ADDR, OTHER_ADDR };
+  hs_ob_frontend_t *f = hs_ob_frontend_new("master", backends, 2);
+  hs_desc_intro_point_t out[HS_DESC_MAX_INTRO_POINTS];
+  UT_ASSERT(f != NULL);
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 0);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 0);
+
+  offer_file(f, "control");
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 3);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 1);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 0);
+  /* The same intro points again (a re-fetch): nothing to republish. */
+  offer_file(f, "control");
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 0);
+
+  /* Too many intro points, then a layer that fails its MAC: the first
+   * failure keeps the good intro points, the second drops them. */
+  offer_file(f, "ips-21");
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 3);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 0);
+  offer_file(f, "superencrypted-bad-mac");
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 0);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 1);
+  UT_EQ_INT(hs_ob_frontend_intro_points(f, out, HS_DESC_MAX_INTRO_POINTS), 0);
+
+  /* Back, then an empty descriptor and no descriptor at all. */
+  offer_file(f, "control");
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 3);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 1);
+  offer_file(f, "ips-0");
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 3);
+  hs_ob_frontend_offer(f, BAD_DESC_ADDR, NULL, 0, BAD_DESC_TIME);
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 0);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 1);
+
+  /* Garbage, an expired descriptor (a day later) and an unknown backend
+   * change nothing; the other backend failing leaves this one alone. */
+  offer_file(f, "ips-20");
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 20);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 1);
+  static const char garbage[] = "hs-descriptor 3\ngarbage\n";
+  hs_ob_frontend_offer(f, BAD_DESC_ADDR, garbage, sizeof(garbage) - 1, BAD_DESC_TIME);
+  hs_ob_frontend_offer(f, "unknown", garbage, sizeof(garbage) - 1, BAD_DESC_TIME);
+  hs_ob_frontend_offer(f, OTHER_ADDR, NULL, 0, BAD_DESC_TIME);
+  hs_ob_frontend_offer(f, OTHER_ADDR, NULL, 0, BAD_DESC_TIME);
+  UT_EQ_INT(hs_ob_frontend_n_intro_points(f), 20);
+  UT_EQ_INT(hs_ob_frontend_take_changed(f), 0);
+  UT_EQ_INT(hs_ob_frontend_intro_points(f, out, HS_DESC_MAX_INTRO_POINTS), 20);
+  /* Only 5 asked for: 5 of the backend's, from a rotating start. */
+  UT_EQ_INT(hs_ob_frontend_intro_points(f, out, 5), 5);
+  hs_ob_frontend_free(f);
 }

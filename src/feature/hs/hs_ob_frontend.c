@@ -86,25 +86,28 @@ backend_failed(hs_ob_frontend_t *f, ob_backend_t *b, const char *why)
   }
 }
 
-static void
-fetch_done(const char *addr, int found, void *arg)
+static ob_backend_t *
+find_backend(hs_ob_frontend_t *f, const char *addr)
 {
-  hs_ob_frontend_t *f = arg;
-  ob_backend_t *b = NULL;
-  for (int i = 0; i < f->n && !b; i++)
-    if (!strcmp(f->b[i].addr, addr) && f->b[i].fetching)
-      b = &f->b[i];
+  for (int i = 0; f && i < f->n; i++)
+    if (!strcmp(f->b[i].addr, addr))
+      return &f->b[i];
+  return NULL;
+}
+
+void
+hs_ob_frontend_offer(hs_ob_frontend_t *f, const char *addr, const char *text, size_t len,
+                     time_t now)
+{
+  ob_backend_t *b = find_backend(f, addr);
   if (!b)
     return;
-  b->fetching = 0;
-  const char *text = found ? hs_dirop_cached(addr) : NULL;
   if (!text) {
     backend_failed(f, b, "no HSDir has its descriptor");
     return;
   }
   const char *err = NULL;
-  time_t now = time(NULL);
-  hs_desc_t *d = hs_desc_parse_outer(text, strlen(text), now, &err);
+  hs_desc_t *d = hs_desc_parse_outer(text, len, now, &err);
   if (!d || hs_desc_decrypt(d, b->pk, now, &err) < 0) {
     char why[256];
     snprintf(why, sizeof(why), "its descriptor is unusable: %s", err ? err : "?");
@@ -117,6 +120,9 @@ fetch_done(const char *addr, int found, void *arg)
     backend_failed(f, b, "its descriptor lists no intro point");
     return;
   }
+  if (b->failures >= HS_OB_MAX_FAILURES && !b->desc)
+    log_notice(LD_REND, "OnionBalance frontend %s.onion: backend %s.onion is back.", f->name,
+               b->addr);
   b->failures = 0;
   if (same_intro_points(b->desc, d)) {
     hs_desc_free(b->desc);
@@ -129,6 +135,18 @@ fetch_done(const char *addr, int found, void *arg)
   hs_desc_free(b->desc);
   b->desc = d;
   f->changed = 1;
+}
+
+static void
+fetch_done(const char *addr, int found, void *arg)
+{
+  hs_ob_frontend_t *f = arg;
+  ob_backend_t *b = find_backend(f, addr);
+  if (!b || !b->fetching)
+    return;
+  b->fetching = 0;
+  const char *text = found ? hs_dirop_cached(addr) : NULL;
+  hs_ob_frontend_offer(f, addr, text, text ? strlen(text) : 0, time(NULL));
 }
 
 void

@@ -37,6 +37,14 @@ hs_ob_frontend_t *hs_ob_frontend_new(const char *name,
 void hs_ob_frontend_free(hs_ob_frontend_t *f);
 /* Starts the fetches that are due. */
 void hs_ob_frontend_tick(hs_ob_frontend_t *f, time_t now);
+/* What a fetch brought for backend addr (unknown addresses are ignored):
+ * its descriptor text[0..len) as hs_dirop checked it (signed for the
+ * backend's blinded key), or text NULL when no HSDir had it. A descriptor
+ * that does not parse or decrypt, or lists no intro point, counts as a
+ * failure: the backend's last good intro points stay until
+ * HS_OB_MAX_FAILURES in a row. The fetches call it; tests too. */
+void hs_ob_frontend_offer(hs_ob_frontend_t *f, const char *addr, const char *text, size_t len,
+                          time_t now);
 /* 1 once the set of intro points changed since the last take (a backend
  * came, went or republished); the flag is cleared. */
 int hs_ob_frontend_take_changed(hs_ob_frontend_t *f);
