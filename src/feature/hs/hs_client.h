@@ -41,7 +41,10 @@
 
 #define HS_CLIENT_REQUEST_TIMEOUT 120
 #define HS_CLIENT_MAX_FETCHES 2
-#define HS_CLIENT_MAX_ATTEMPTS 3
+/* Relays that went down stay in the consensus for a while, and a path
+ * through one fails an attempt's circuits: tor too keeps retrying until
+ * the stream's timeout; HS_CLIENT_REQUEST_TIMEOUT still bounds it. */
+#define HS_CLIENT_MAX_ATTEMPTS 6
 #define HS_CLIENT_CIRCUIT_DIRTINESS (10 * 60)
 
 /* How a request ended; the SOCKS5 reply each maps to is tor's
