@@ -232,15 +232,7 @@ class OnionBalanceTest(unittest.TestCase):
         servers, ob, log = [], None, None
         try:
             for name in names:
-                n = net.add_node("hs", name=name, binary="ours", start=False,
-                                 extra_torrc="HiddenServiceOnionBalanceInstance 1\n")
-                hsdir = os.path.join(n["datadir"], "hs")
-                os.makedirs(hsdir, mode=0o700, exist_ok=True)
-                os.chmod(hsdir, 0o700)
-                with open(os.path.join(hsdir, "ob_config"), "w") as f:
-                    f.write("MasterOnionAddress %s.onion\n" % master)
-                net._launch(n)
-                net.save()
+                add_instance(name, "ours", master)
             net.wait(180, names=names, stop_on_failure=False)
             for name in names:
                 net.wait_for_log(name, r"OnionBalance: MasterOnionAddress %s\.onion registered"
