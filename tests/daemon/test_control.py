@@ -445,7 +445,8 @@ def config_text(t, key, want, got):
 INFO_LINE = r"^(\S+) -- .+$"
 CONFIG_LINE = r"^(\S+) \S+$"
 OUR_OPTIONS = ["HiddenServiceBulkSource", "HiddenServiceBulkSink",   # tor-bulk's own
-               "HiddenServiceOnionBalanceFrontend", "HiddenServiceOnionBalanceBackend"]
+               "HiddenServiceOnionBalanceFrontend", "HiddenServiceOnionBalanceBackend",
+               "HiddenServiceNumWorkers"]
 DIRTINESS = [("MaxCircuitDirtiness", "ShutdownWaitLength"), ("ShutdownWaitLength=600", "ShutdownWaitLength=30")]
 NOT_BOOTSTRAPPED = [('PROGRESS=100 TAG=done SUMMARY="Done"', 'PROGRESS=0 TAG=starting SUMMARY="Starting"')]
 

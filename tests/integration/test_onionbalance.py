@@ -208,6 +208,7 @@ class OnionBalanceTest(unittest.TestCase):
                 net.wait_for_log(front, r"backend %s has \d+ intro point" %
                                  re.escape(net.onion(name)), timeout=180, which="info")
             pull_until_each_served(self, master, bodies, "client0", "front")
+            self.check_master_descriptor_on_real_tor(master, names)
             for name in list(names) + [front]:
                 complaints = net.complaints_about(name)
                 self.assertEqual(complaints, [], net.format_warnings(complaints))
@@ -219,6 +220,27 @@ class OnionBalanceTest(unittest.TestCase):
                     net.forget_node(name)
                 except Exception:
                     pass
+
+    def check_master_descriptor_on_real_tor(self, master, names):
+        """Real tor fetches the master descriptor our frontend made (HSFETCH
+        on its control port, through stem), stem parses and decrypts it,
+        and it lists intro points of every backend."""
+        import stem.control
+        import stem.descriptor.hidden_service as hsd
+
+        def intro_keys(c, addr):
+            desc = c.get_hidden_service_descriptor(addr, timeout=90)
+            v3 = hsd.HiddenServiceDescriptorV3(str(desc).encode(), validate=True)
+            return {ip.onion_key_raw for ip in v3.decrypt(addr).introduction_points}
+
+        with stem.control.Controller.from_port(port=net.control_port("client0")) as c:
+            c.authenticate()
+            merged = intro_keys(c, master)
+            self.assertTrue(0 < len(merged) <= 20, len(merged))
+            for name in names:
+                own = intro_keys(c, net.onion(name)[:-len(".onion")])
+                self.assertTrue(own & merged, "no intro point of %s in the master "
+                                "descriptor" % name)
 
     def test_our_instances_behind_onionbalance(self):
         """Three of our onion services as OnionBalance instances behind

@@ -171,6 +171,12 @@ static const config_var_t option_vars[] = {
   HSVAR("HiddenServiceOnionBalanceBackend",
         "\"ADDRESS.onion\": a backend of this OnionBalance frontend (one line each, up to "
         "16)."),
+  HSVAR("HiddenServiceNumWorkers",
+        "\"N|auto\": run the service in N worker processes (1 to 16; default 1, no "
+        "workers; auto: one per core), each an OnionBalance instance with its own intro "
+        "points, circuits and keys under DataDirectory/onion-workers; this daemon fronts "
+        "them as HiddenServiceOnionBalanceFrontend does, restarts a worker that dies, and "
+        "passes SIGTERM, SIGINT, SIGHUP, SIGUSR1 and SIGUSR2 on to them."),
   HSVAR("HiddenServiceMaxStreamsCloseCircuit",
         "If 1, a rendezvous circuit that asks for more than HiddenServiceMaxStreams "
         "streams is closed instead of the extra stream refused."),

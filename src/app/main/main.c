@@ -3,6 +3,7 @@
 #include "app/main/main.h"
 #include "app/main/info.h"
 #include "app/main/control_app.h"
+#include "app/main/hs_workers.h"
 #include "feature/control/control.h"
 #include "app/config/config.h"
 #include "app/config/statefile.h"
@@ -201,6 +202,7 @@ heartbeat_cb(evutil_socket_t fd, short what, void *arg)
   log_notice(LD_HEARTBEAT, "Heartbeat: Tor's uptime is %s, with %zu circuits open.", up,
              circuit_count());
   hs_services_log_stats();
+  hs_workers_log_heartbeat();
 }
 
 static void
@@ -335,10 +337,12 @@ tor_process_signal(int sig)
   switch (sig) {
     case SIGTERM:
       log_notice(LD_GENERAL, "Catching signal TERM, exiting cleanly.");
+      hs_workers_signal(SIGTERM);
       mainloop_exit(0);
       break;
     case SIGINT: {
       int wait = get_options()->ShutdownWaitLength;
+      hs_workers_signal(SIGINT);
       if (sigint_shutdown_timer || wait <= 0) {
         log_notice(LD_GENERAL, sigint_shutdown_timer ? "Second sigint received; exiting now."
                    : "Interrupt: exiting cleanly.");
@@ -354,15 +358,18 @@ tor_process_signal(int sig)
     }
     case SIGHUP:
       reload_configuration();
+      hs_workers_signal(SIGHUP);
       break;
     case SIGUSR1: {
       char up[64];
       format_uptime(up, sizeof(up), (long)(time(NULL) - started_at));
       log_notice(LD_GENERAL, "Dumping stats: uptime %s, %zu circuits.", up, circuit_count());
       hs_services_log_stats();
+      hs_workers_signal(SIGUSR1);
       break;
     }
     case SIGUSR2:
+      hs_workers_signal(SIGUSR2);
       log_notice(LD_GENERAL, "Caught USR2, going to loglevel debug. Send HUP to change back.");
       {
         log_sink_spec_t spec;
@@ -534,6 +541,8 @@ start_onion_services(const or_options_t *options)
     return -1;
   }
   hs_dirop_set_testing_network(options->TestingTorNetwork);
+  if (hs_workers_prepare(mainloop_get_base(), options, configs, n) < 0)
+    return -1;
   return hs_services_start(mainloop_get_base(), configs, n, options->TestingTorNetwork);
 }
 
@@ -595,6 +604,7 @@ run_tor(void)
     goto done;
   status = mainloop_run() == 0 ? 0 : 1;
 done:
+  hs_workers_stop();
   control_stop();
   hs_client_stop();
   hs_client_auth_free_all();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static int
 parse_port(const char *s, uint16_t *out)
@@ -171,6 +172,7 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
       memset(cur, 0, sizeof(*cur));
       snprintf(cur->dir, sizeof(cur->dir), "%s", l->value);
       cur->num_intro_points = HS_CONFIG_DEFAULT_INTRO_POINTS;
+      cur->num_workers = 1;
       continue;
     }
     if (!cur) {
@@ -221,6 +223,18 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
         return -1;
       }
       onion_address_encode(cur->ob_backends[cur->n_ob_backends++], pk);
+      continue;
+    }
+    if (!strcasecmp(l->key, "HiddenServiceNumWorkers")) {
+      long long v;
+      if (!strcasecmp(l->value, "auto")) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        v = cores < 1 ? 1 : cores > HS_CONFIG_MAX_WORKERS ? HS_CONFIG_MAX_WORKERS : cores;
+      } else if (conf_parse_int(l->value, 1, HS_CONFIG_MAX_WORKERS, &v, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s: %s (or auto)", config_line_where(l), l->key, why);
+        return -1;
+      }
+      cur->num_workers = (int)v;
       continue;
     }
     if (!strcasecmp(l->key, "HiddenServiceOnionBalanceInstance")) {
@@ -276,6 +290,13 @@ hs_config_parse(const config_line_t *lines, hs_service_config_t *out, int max_se
                "HiddenServiceOnionBalanceFrontend 1",
                out[i].n_ports ? "serves no ports itself: its backends do"
                               : "needs HiddenServiceOnionBalanceBackend lines");
+      return -1;
+    }
+    if (out[i].num_workers > 1 && (out[i].ob_frontend || out[i].ob_instance)) {
+      snprintf(err, errlen, "HiddenServiceDir %s: HiddenServiceNumWorkers %d makes the "
+               "service its workers' frontend; it cannot also be %s", out[i].dir,
+               out[i].num_workers, out[i].ob_frontend ? "HiddenServiceOnionBalanceFrontend 1"
+                                                      : "HiddenServiceOnionBalanceInstance 1");
       return -1;
     }
     if (!out[i].ob_frontend && out[i].n_ob_backends) {

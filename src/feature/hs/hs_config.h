@@ -15,6 +15,10 @@
  *                          descriptor lists the backends' intro points
  *                          (hs_ob_frontend.h); no ports of its own
  *   HiddenServiceOnionBalanceBackend ADDR.onion   one per backend
+ *   HiddenServiceNumWorkers N|auto             1..16, default 1; more: the
+ *                          service runs in N worker processes, each an
+ *                          OnionBalance instance, and this daemon fronts
+ *                          them (app/main/hs_workers.h); auto = the cores
  * Sizes take tor's memory units ("1 GB", "10 MBytes"); Rate is per second
  * and per stream. A virtual port may be served once per service. */
 #ifndef TOR_FEATURE_HS_HS_CONFIG_H
@@ -69,7 +73,10 @@ typedef struct hs_service_config_t {
   int ob_frontend;             /* HiddenServiceOnionBalanceFrontend */
   char ob_backends[HS_OB_MAX_BACKENDS][57]; /* HiddenServiceOnionBalanceBackend */
   int n_ob_backends;
+  int num_workers;             /* HiddenServiceNumWorkers: 1 = no workers */
 } hs_service_config_t;
+
+#define HS_CONFIG_MAX_WORKERS HS_OB_MAX_BACKENDS
 
 /* Parses the HiddenService* lines (in order, keys as the options table
  * names them) into services. Returns the number of services, or -1 with a

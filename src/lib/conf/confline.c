@@ -460,3 +460,41 @@ config_lines_parse_file(const char *path, config_line_t **out, char *err, size_t
   *end = fresh;
   return 0;
 }
+
+/* A value that would not read back the same unquoted (it starts with a
+ * quote, or holds '#', a line break or an unprintable byte) is written as a
+ * quoted string with C escapes, as tor's --dump-config does. */
+void
+config_value_quote(const char *value, char *out, size_t outlen)
+{
+  int needs = value[0] == '"';
+  for (const char *p = value; *p && !needs; p++)
+    needs = *p == '#' || *p == '\r' || *p == '\n' || (unsigned char)*p < 0x20 ||
+            (unsigned char)*p >= 0x7f;
+  if (!needs) {
+    snprintf(out, outlen, "%s", value);
+    return;
+  }
+  size_t n = 0;
+  if (outlen < 8) {
+    out[0] = '\0';
+    return;
+  }
+  out[n++] = '"';
+  for (const unsigned char *p = (const unsigned char *)value; *p && n + 6 < outlen; p++) {
+    switch (*p) {
+      case '"': out[n++] = '\\'; out[n++] = '"'; break;
+      case '\\': out[n++] = '\\'; out[n++] = '\\'; break;
+      case '\n': out[n++] = '\\'; out[n++] = 'n'; break;
+      case '\r': out[n++] = '\\'; out[n++] = 'r'; break;
+      case '\t': out[n++] = '\\'; out[n++] = 't'; break;
+      default:
+        if (*p < 0x20 || *p >= 0x7f)
+          n += (size_t)snprintf(out + n, outlen - n, "\\x%02x", *p);
+        else
+          out[n++] = (char)*p;
+    }
+  }
+  out[n++] = '"';
+  out[n] = '\0';
+}

@@ -51,6 +51,11 @@ config_line_t *config_line_new(const char *key, const char *value,
 void config_lines_free(config_line_t *lines);
 /* A copy of the whole list (NULL for NULL, or when out of memory). */
 config_line_t *config_lines_dup(const config_line_t *lines);
+/* value as a torrc line's value reads back: as it is, or (when it starts
+ * with a quote or holds '#', control or non-ASCII bytes) a quoted string
+ * with C escapes, as tor's --dump-config writes it. Truncated to fit
+ * outlen. */
+void config_value_quote(const char *value, char *out, size_t outlen);
 /* "file:line" or the source alone, for messages; static buffer. */
 const char *config_line_where(const config_line_t *line);
 

@@ -432,43 +432,6 @@ format_scalar(const config_var_t *var, const void *options, char *out, size_t ou
   }
 }
 
-/* A value that would not read back the same unquoted (it starts with a
- * quote, or holds '#', a line break or an unprintable byte) is written as a
- * quoted string with C escapes, as tor's --dump-config does. */
-static void
-quote_if_needed(const char *value, char *out, size_t outlen)
-{
-  int needs = value[0] == '"';
-  for (const char *p = value; *p && !needs; p++)
-    needs = *p == '#' || *p == '\r' || *p == '\n' || (unsigned char)*p < 0x20 ||
-            (unsigned char)*p >= 0x7f;
-  if (!needs) {
-    snprintf(out, outlen, "%s", value);
-    return;
-  }
-  size_t n = 0;
-  if (outlen < 8) {
-    out[0] = '\0';
-    return;
-  }
-  out[n++] = '"';
-  for (const unsigned char *p = (const unsigned char *)value; *p && n + 6 < outlen; p++) {
-    switch (*p) {
-      case '"': out[n++] = '\\'; out[n++] = '"'; break;
-      case '\\': out[n++] = '\\'; out[n++] = '\\'; break;
-      case '\n': out[n++] = '\\'; out[n++] = 'n'; break;
-      case '\r': out[n++] = '\\'; out[n++] = 'r'; break;
-      case '\t': out[n++] = '\\'; out[n++] = 't'; break;
-      default:
-        if (*p < 0x20 || *p >= 0x7f)
-          n += (size_t)snprintf(out + n, outlen - n, "\\x%02x", *p);
-        else
-          out[n++] = (char)*p;
-    }
-  }
-  out[n++] = '"';
-  out[n] = '\0';
-}
 
 static int
 compare_var_names(const void *a, const void *b)
@@ -503,14 +466,14 @@ config_dump(const config_format_t *fmt, const void *options, const void *default
     if (is_list_type(var->type)) {
       for (const config_line_t *l = *CFIELD(options, var, config_line_t *); l && !oom; l = l->next) {
         char quoted[3500];
-        quote_if_needed(l->value, quoted, sizeof(quoted));
+        config_value_quote(l->value, quoted, sizeof(quoted));
         snprintf(line, sizeof(line), "%s %s\n", l->key, quoted);
         oom = append(&buf, &len, &cap, line) < 0;
       }
     } else {
       char value[1700], quoted[3500];
       format_scalar(var, options, value, sizeof(value));
-      quote_if_needed(value, quoted, sizeof(quoted));
+      config_value_quote(value, quoted, sizeof(quoted));
       snprintf(line, sizeof(line), value[0] ? "%s %s\n" : "%s%s\n", var->name, quoted);
       oom = append(&buf, &len, &cap, line) < 0;
     }
