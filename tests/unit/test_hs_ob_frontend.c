@@ -24,7 +24,7 @@
 UNITTEST(hs_ob_frontend, all_fit)
 {
   size_t counts[3] = { 3, 3, 3 }, out[20][2];
-  UT_EQ_INT(hs_ob_frontend_pick(counts, 3, 20, 0, out), 9);
+  UT_EQ_INT(hs_ob_frontend_pick(counts, NULL, 3, 20, 0, out), 9);
   /* round robin: b0 i0, b1 i0, b2 i0, b0 i1, ... */
   UT_EQ_INT(out[0][0], 0);
   UT_EQ_INT(out[1][0], 1);
@@ -38,7 +38,7 @@ UNITTEST(hs_ob_frontend, all_fit)
   for (int b = 0; b < 3; b++)
     for (int k = 0; k < 3; k++)
       UT_EQ_INT(seen[b][k], 1);
-  UT_EQ_INT(hs_ob_frontend_pick(counts, 0, 20, 0, out), 0);
+  UT_EQ_INT(hs_ob_frontend_pick(counts, NULL, 0, 20, 0, out), 0);
 }
 
 UNITTEST(hs_ob_frontend, fair_when_too_many)
@@ -49,7 +49,7 @@ UNITTEST(hs_ob_frontend, fair_when_too_many)
   for (unsigned rot = 0; rot < 8; rot++) {
     int per[8];
     memset(per, 0, sizeof(per));
-    UT_EQ_INT(hs_ob_frontend_pick(counts, 8, 20, rot, out), 20);
+    UT_EQ_INT(hs_ob_frontend_pick(counts, NULL, 8, 20, rot, out), 20);
     for (int i = 0; i < 20; i++)
       per[out[i][0]]++;
     for (int b = 0; b < 8; b++) {
@@ -61,11 +61,42 @@ UNITTEST(hs_ob_frontend, fair_when_too_many)
   size_t uneven[5] = { 10, 1, 1, 1, 1 };
   int per[5];
   memset(per, 0, sizeof(per));
-  UT_EQ_INT(hs_ob_frontend_pick(uneven, 5, 6, 0, out), 6);
+  UT_EQ_INT(hs_ob_frontend_pick(uneven, NULL, 5, 6, 0, out), 6);
   for (int i = 0; i < 6; i++)
     per[out[i][0]]++;
   UT_EQ_INT(per[0], 2);
   UT_EQ_INT(per[1] + per[2] + per[3] + per[4], 4);
+}
+
+UNITTEST(hs_ob_frontend, one_intro_point_per_relay)
+{
+  /* Three workers in an 8-relay network, as a test network had them:
+   * relays auth1 = 0, relay1 = 1, relay2 = 2, auth2 = 3. Real tor would
+   * use only the first intro point listed on a relay, so each relay is
+   * listed once, and every backend still gets one (worked out by hand). */
+  size_t counts[3] = { 3, 3, 3 }, out[20][2];
+  static const int w1[3] = { 0, 1, 2 }, w2[3] = { 0, 3, 2 }, w3[3] = { 0, 3, 2 };
+  const int *relay[3] = { w1, w2, w3 };
+  UT_EQ_INT(hs_ob_frontend_pick(counts, relay, 3, 20, 0, out), 4);
+  static const size_t want[4][2] = { { 0, 0 }, { 1, 1 }, { 2, 2 }, { 0, 1 } };
+  for (int i = 0; i < 4; i++) {
+    UT_EQ_INT((int)out[i][0], (int)want[i][0]);
+    UT_EQ_INT((int)out[i][1], (int)want[i][1]);
+  }
+  /* Rotation 1 starts at w2, each from its second intro point:
+   * w2 takes 3, w3 takes 2 (3 is taken), w1 takes 1, then w2 takes 0,
+   * w3 nothing left that is free, w1 nothing. */
+  UT_EQ_INT(hs_ob_frontend_pick(counts, relay, 3, 20, 1, out), 4);
+  static const size_t want1[4][2] = { { 1, 1 }, { 2, 2 }, { 0, 1 }, { 1, 0 } };
+  for (int i = 0; i < 4; i++) {
+    UT_EQ_INT((int)out[i][0], (int)want1[i][0]);
+    UT_EQ_INT((int)out[i][1], (int)want1[i][1]);
+  }
+  /* Out-of-range relay numbers are never picked. */
+  static const int bad[3] = { -1, 99, 1 };
+  const int *relay_bad[1] = { bad };
+  UT_EQ_INT(hs_ob_frontend_pick(counts, relay_bad, 1, 20, 0, out), 1);
+  UT_EQ_INT((int)out[0][1], 2);
 }
 
 UNITTEST(hs_ob_frontend, more_backends_than_room)
@@ -78,7 +109,7 @@ UNITTEST(hs_ob_frontend, more_backends_than_room)
     counts[i] = 1;
   memset(times_in, 0, sizeof(times_in));
   for (unsigned rot = 0; rot < 25; rot++) {
-    UT_EQ_INT(hs_ob_frontend_pick(counts, 25, 20, rot, out), 20);
+    UT_EQ_INT(hs_ob_frontend_pick(counts, NULL, 25, 20, rot, out), 20);
     for (int i = 0; i < 20; i++)
       times_in[out[i][0]]++;
   }

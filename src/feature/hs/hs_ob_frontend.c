@@ -1,6 +1,7 @@
 /* The built-in OnionBalance frontend: see hs_ob_frontend.h. */
 #include "orconfig.h"
 #include "feature/hs/hs_ob_frontend.h"
+#include "feature/hs/hs_cells.h"
 #include "feature/hs/hs_dirop.h"
 #include "lib/log/log.h"
 
@@ -15,6 +16,7 @@ typedef struct ob_backend_t {
   uint64_t revision;
   time_t fetched_at;
   int fetching, failures;
+  int ever_seen;          /* a good descriptor came once */
 } ob_backend_t;
 
 struct hs_ob_frontend_t {
@@ -134,6 +136,7 @@ hs_ob_frontend_offer(hs_ob_frontend_t *f, const char *addr, const char *text, si
            (unsigned long long)d->revision_counter);
   hs_desc_free(b->desc);
   b->desc = d;
+  b->ever_seen = 1;
   f->changed = 1;
 }
 
@@ -154,7 +157,9 @@ hs_ob_frontend_tick(hs_ob_frontend_t *f, time_t now)
 {
   for (int i = 0; f && i < f->n; i++) {
     ob_backend_t *b = &f->b[i];
-    if (b->fetching || (b->fetched_at && now - b->fetched_at < HS_OB_REFETCH_INTERVAL))
+    /* A backend not seen yet is probably still publishing: ask sooner. */
+    time_t interval = b->ever_seen ? HS_OB_REFETCH_INTERVAL : HS_OB_FIRST_RETRY_INTERVAL;
+    if (b->fetching || (b->fetched_at && now - b->fetched_at < interval))
       continue;
     b->fetched_at = now;
     if (hs_dirop_fetch_for(b->addr, fetch_done, f) == 0)
@@ -181,25 +186,55 @@ hs_ob_frontend_n_intro_points(const hs_ob_frontend_t *f)
 }
 
 size_t
-hs_ob_frontend_pick(const size_t *counts, int n_backends, size_t max, unsigned rotation,
-                    size_t (*out)[2])
+hs_ob_frontend_pick(const size_t *counts, const int *const *relay, int n_backends, size_t max,
+                    unsigned rotation, size_t (*out)[2])
 {
-  size_t n = 0, most = 0;
-  if (n_backends <= 0)
+  size_t n = 0, tried[HS_OB_PICK_MAX_BACKENDS] = { 0 }, total = 0;
+  uint8_t taken[HS_OB_PICK_MAX_BACKENDS * HS_DESC_MAX_INTRO_POINTS];
+  if (n_backends <= 0 || n_backends > HS_OB_PICK_MAX_BACKENDS)
     return 0;
   for (int i = 0; i < n_backends; i++)
-    most = counts[i] > most ? counts[i] : most;
+    total += counts[i];
+  memset(taken, 0, sizeof(taken));
   int start = (int)(rotation % (unsigned)n_backends);
-  for (size_t round = 0; round < most && n < max; round++)
+  for (int progress = 1; progress && n < max;) {
+    progress = 0;
+    /* One turn each: a backend takes its next intro point on a relay
+     * nobody took yet. */
     for (int k = 0; k < n_backends && n < max; k++) {
       int b = (start + k) % n_backends;
-      if (round >= counts[b])
-        continue;
-      out[n][0] = (size_t)b;
-      out[n][1] = (round + rotation) % counts[b];
-      n++;
+      while (tried[b] < counts[b]) {
+        size_t i = (tried[b]++ + rotation) % counts[b];
+        if (relay) {
+          int r = relay[b][i];
+          if (r < 0 || (size_t)r >= sizeof(taken) || (size_t)r >= total || taken[r])
+            continue;
+          taken[r] = 1;
+        }
+        out[n][0] = (size_t)b;
+        out[n][1] = i;
+        n++;
+        progress = 1;
+        break;
+      }
     }
+  }
   return n;
+}
+
+/* The relay of an intro point, by its legacy identity (every descriptor
+ * names it: rend-spec-v3 2.5.2.2); 0 with id zeroed when it has none. */
+static int
+intro_relay_id(const hs_desc_intro_point_t *ip, uint8_t id[LS_LEGACY_ID_LEN])
+{
+  extend2_request_t ri;
+  memset(&ri, 0, sizeof(ri));
+  memset(id, 0, LS_LEGACY_ID_LEN);
+  if (hs_cell_link_specifiers_parse(ip->link_specifiers, ip->link_specifiers_len,
+                                    "an instance's intro point", &ri) < 0 || !ri.has_legacy_id)
+    return 0;
+  memcpy(id, ri.legacy_id, LS_LEGACY_ID_LEN);
+  return 1;
 }
 
 size_t
@@ -217,7 +252,37 @@ hs_ob_frontend_intro_points(hs_ob_frontend_t *f, hs_desc_intro_point_t *out, siz
     }
   if (max > HS_DESC_MAX_INTRO_POINTS)
     max = HS_DESC_MAX_INTRO_POINTS;
-  size_t n = hs_ob_frontend_pick(counts, n_live, max, f->rotation++, picks);
+  /* Relays as small numbers: same relay, same number. Real tor clients
+   * introduce through the first intro point of a descriptor on the relay
+   * their circuit reached (they match the intro point by its last hop), so
+   * a second one on that relay would never be used: one per relay. */
+  uint8_t ids[HS_OB_MAX_BACKENDS * HS_DESC_MAX_INTRO_POINTS][LS_LEGACY_ID_LEN];
+  int relay_no[HS_OB_MAX_BACKENDS][HS_DESC_MAX_INTRO_POINTS];
+  const int *relay[HS_OB_MAX_BACKENDS];
+  int n_ids = 0;
+  for (int b = 0; b < n_live; b++) {
+    if (counts[b] > HS_DESC_MAX_INTRO_POINTS)
+      counts[b] = HS_DESC_MAX_INTRO_POINTS;   /* the parser refuses more */
+    relay[b] = relay_no[b];
+    for (size_t i = 0; i < counts[b]; i++) {
+      uint8_t id[LS_LEGACY_ID_LEN];
+      int r = -1;
+      if (intro_relay_id(&descs[b]->intro_points[i], id)) {
+        for (int j = 0; j < n_ids && r < 0; j++)
+          if (!memcmp(ids[j], id, LS_LEGACY_ID_LEN))
+            r = j;
+        if (r < 0) {
+          memcpy(ids[n_ids], id, LS_LEGACY_ID_LEN);
+          r = n_ids++;
+        }
+      } else {
+        r = n_ids;   /* unknown relay: its own number */
+        memset(ids[n_ids++], 0xff, LS_LEGACY_ID_LEN);
+      }
+      relay_no[b][i] = r;
+    }
+  }
+  size_t n = hs_ob_frontend_pick(counts, relay, n_live, max, f->rotation++, picks);
   for (size_t i = 0; i < n; i++)
     out[i] = descs[picks[i][0]]->intro_points[picks[i][1]];
   return n;

@@ -6,13 +6,15 @@
  * this address. No Python, no second tor, no control port.
  *
  * The frontend fetches each backend's descriptor from the HSDirs (through
- * hs_dirop, as our client does) every HS_OB_REFETCH_INTERVAL seconds,
+ * hs_dirop, as our client does) every HS_OB_REFETCH_INTERVAL seconds
+ * (HS_OB_FIRST_RETRY_INTERVAL until it came once),
  * decrypts it and keeps its intro points; a backend whose fetch fails twice
  * in a row is dropped until it answers again. hs_ob_frontend_pick merges
  * the intro points into at most HS_DESC_MAX_INTRO_POINTS for the master
  * descriptor (the service signs and uploads it as its own): when there are
  * more, round robin over the backends from a rotating start, each taking
- * a rotating choice of its own, so every backend gets its share over time.
+ * a rotating choice of its own, so every backend gets its share over time;
+ * never two on one relay (a real tor client would use only the first).
  * Logs name the backend and what happened. */
 #ifndef TOR_FEATURE_HS_HS_OB_FRONTEND_H
 #define TOR_FEATURE_HS_HS_OB_FRONTEND_H
@@ -26,6 +28,8 @@
 #include "lib/crypt/onion_address.h"
 
 #define HS_OB_REFETCH_INTERVAL 60
+/* Until a backend's descriptor came once (it is starting, as workers do). */
+#define HS_OB_FIRST_RETRY_INTERVAL 15
 #define HS_OB_MAX_FAILURES 2
 
 typedef struct hs_ob_frontend_t hs_ob_frontend_t;
@@ -56,10 +60,14 @@ size_t hs_ob_frontend_n_intro_points(const hs_ob_frontend_t *f);
 size_t hs_ob_frontend_intro_points(hs_ob_frontend_t *f, hs_desc_intro_point_t *out, size_t max);
 
 /* The merge, alone: counts[b] intro points for backend b; writes up to max
- * (backend, index) pairs to out and returns how many: everything when it
- * fits, else a round robin over the backends starting at rotation % n,
- * each taking its intro points from offset rotation % counts[b]. */
-size_t hs_ob_frontend_pick(const size_t *counts, int n_backends, size_t max, unsigned rotation,
-                           size_t (*out)[2]);
+ * (backend, index) pairs to out and returns how many: turn by turn over
+ * the backends starting at rotation % n, each taking its next intro point
+ * from offset rotation % counts[b]. With relay non-NULL, relay[b][i]
+ * numbers the relay of backend b's intro point i (0 .. total intro
+ * points - 1, equal for the same relay) and a relay is used once: real tor
+ * clients would only ever use the first intro point on a relay. */
+#define HS_OB_PICK_MAX_BACKENDS 64   /* more: nothing is picked */
+size_t hs_ob_frontend_pick(const size_t *counts, const int *const *relay, int n_backends,
+                           size_t max, unsigned rotation, size_t (*out)[2]);
 
 #endif
