@@ -197,18 +197,25 @@ class OnionBalanceTest(unittest.TestCase):
                 bodies[name] = name.encode() + b"\n" + os.urandom(1 << 20)
                 servers.append(testnet.HTTPServer(bodies[name],
                                                   port=net.hs_target_port(name)).__enter__())
+            # And one that never publishes: the frontend says so once and
+            # fronts the others.
+            absent = tor_master_dir(os.path.join(workdir, "absent"))
             backends = "".join("HiddenServiceOnionBalanceBackend %s\n" % net.onion(name)
                                for name in names)
+            backends += "HiddenServiceOnionBalanceBackend %s.onion\n" % absent
             net.add("client", name=front, binary="ours", timeout=120,
                     extra_torrc="HiddenServiceDir %s\nHiddenServiceOnionBalanceFrontend 1\n%s"
                     % (os.path.join(workdir, "master"), backends))
-            net.wait_for_log(front, r"OnionBalance frontend %s\.onion: fronting 3 backend"
+            net.wait_for_log(front, r"OnionBalance frontend %s\.onion: fronting 4 backend"
                              % master, timeout=30)
             for name in names:
                 net.wait_for_log(front, r"backend %s has \d+ intro point" %
                                  re.escape(net.onion(name)), timeout=180, which="info")
             pull_until_each_served(self, master, bodies, "client0", "front")
             self.check_master_descriptor_on_real_tor(master, names)
+            net.wait_for_log(front, r"backend %s\.onion has no usable descriptor after \d+ "
+                             r"tries \(no HSDir has its descriptor\); fronting the others"
+                             % absent, timeout=120)
             for name in list(names) + [front]:
                 complaints = net.complaints_about(name)
                 self.assertEqual(complaints, [], net.format_warnings(complaints))

@@ -17,6 +17,7 @@ typedef struct ob_backend_t {
   time_t fetched_at;
   int fetching, failures;
   int ever_seen;          /* a good descriptor came once */
+  int told_unseen;        /* the notice that it never came was logged */
 } ob_backend_t;
 
 struct hs_ob_frontend_t {
@@ -82,6 +83,12 @@ backend_failed(hs_ob_frontend_t *f, ob_backend_t *b, const char *why)
     hs_desc_free(b->desc);
     b->desc = NULL;
     f->changed = 1;
+  } else if (!b->ever_seen && !b->told_unseen && b->failures >= HS_OB_UNSEEN_NOTICE_AFTER) {
+    /* Starting instances publish within seconds; this one has not. */
+    b->told_unseen = 1;
+    log_notice(LD_REND, "OnionBalance frontend %s.onion: backend %s.onion has no usable "
+               "descriptor after %d tries (%s); fronting the others, and trying again every "
+               "%d seconds.", f->name, b->addr, b->failures, why, HS_OB_FIRST_RETRY_INTERVAL);
   } else {
     log_info(LD_REND, "OnionBalance frontend %s.onion: backend %s.onion: %s.", f->name,
              b->addr, why);

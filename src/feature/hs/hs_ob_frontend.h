@@ -30,6 +30,8 @@
 #define HS_OB_REFETCH_INTERVAL 60
 /* Until a backend's descriptor came once (it is starting, as workers do). */
 #define HS_OB_FIRST_RETRY_INTERVAL 15
+/* A backend never seen after this many tries gets one notice. */
+#define HS_OB_UNSEEN_NOTICE_AFTER 4
 #define HS_OB_MAX_FAILURES 2
 
 typedef struct hs_ob_frontend_t hs_ob_frontend_t;
