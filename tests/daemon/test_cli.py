@@ -384,3 +384,85 @@ class Process(Tmp):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ListFingerprint(Tmp):
+    """--list-fingerprint as chutney runs it (relay part 1): the relay keys
+    made in DataDirectory/keys, the fingerprint files written, and the
+    spaced fingerprint printed last. Real tor is the referee both ways: it
+    reads the keys we made (same fingerprints, nothing regenerated), and we
+    read the keys it made."""
+
+    def list_fp(self, binary, datadir):
+        torrc = self.write("empty-torrc", "")
+        return subprocess.run([binary, "--ignore-missing-torrc", "-f", torrc, "--orport", "1",
+                               "--datadirectory", datadir, "--nickname", "fpnode",
+                               "--list-fingerprint"], capture_output=True, text=True, timeout=60)
+
+    def check_output(self, r, datadir):
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        last = r.stdout.strip().splitlines()[-1]
+        self.assertRegex(last, r"^fpnode( [0-9A-F]{4}){10}$")
+        with open(os.path.join(datadir, "fingerprint")) as f:
+            fp = f.read()
+        self.assertEqual(fp, "fpnode %s\n" % last.split(" ", 1)[1].replace(" ", ""))
+        with open(os.path.join(datadir, "fingerprint-ed25519")) as f:
+            self.assertRegex(f.read(), r"^fpnode [A-Za-z0-9+/]{43}\n$")
+        return fp
+
+    def key_files(self, datadir):
+        keys = os.path.join(datadir, "keys")
+        out = {}
+        for name in sorted(os.listdir(keys)):
+            with open(os.path.join(keys, name), "rb") as f:
+                out[name] = f.read()
+            self.assertEqual(stat.S_IMODE(os.stat(os.path.join(keys, name)).st_mode), 0o600, name)
+        return out
+
+    def test_client_has_no_keys(self):
+        torrc = self.write("empty-torrc", "")
+        r = run("--ignore-missing-torrc", "-f", torrc, "--datadirectory", self.path("dd"),
+                "--list-fingerprint")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("Clients don't have long-term identity keys. Exiting.", r.stdout)
+
+    @unittest.skipUnless(REAL_TOR, "real tor is not installed")
+    def test_real_tor_reads_our_keys(self):
+        dd = self.path("ours")
+        ours = self.check_output(self.list_fp(TOR, dd), dd)
+        before = self.key_files(dd)
+        self.assertEqual(sorted(before), [
+            "ed25519_master_id_public_key", "ed25519_master_id_secret_key",
+            "ed25519_signing_cert", "ed25519_signing_secret_key", "secret_id_key",
+            "secret_onion_key", "secret_onion_key_ntor"])
+        with open(os.path.join(dd, "fingerprint-ed25519")) as f:
+            ed_ours = f.read()
+        real = self.check_output(self.list_fp(REAL_TOR, dd), dd)
+        self.assertEqual(real, ours)
+        with open(os.path.join(dd, "fingerprint-ed25519")) as f:
+            self.assertEqual(f.read(), ed_ours)
+        self.assertEqual(self.key_files(dd), before)
+
+    @unittest.skipUnless(REAL_TOR, "real tor is not installed")
+    def test_we_read_real_tor_keys(self):
+        dd = self.path("real")
+        real = self.check_output(self.list_fp(REAL_TOR, dd), dd)
+        before = self.key_files(dd)
+        with open(os.path.join(dd, "fingerprint-ed25519")) as f:
+            ed_real = f.read()
+        ours = self.check_output(self.list_fp(TOR, dd), dd)
+        self.assertEqual(ours, real)
+        with open(os.path.join(dd, "fingerprint-ed25519")) as f:
+            self.assertEqual(f.read(), ed_real)
+        self.assertEqual(self.key_files(dd), before)
+
+    def test_corrupt_key_refused_not_replaced(self):
+        dd = self.path("dd")
+        self.check_output(self.list_fp(TOR, dd), dd)
+        path = os.path.join(dd, "keys", "secret_onion_key_ntor")
+        with open(path, "r+b") as f:
+            f.truncate(40)
+        r = self.list_fp(TOR, dd)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("secret_onion_key_ntor: key file is truncated", r.stdout)
+        self.assertEqual(os.path.getsize(path), 40)

@@ -19,7 +19,7 @@ typedef struct cmdline_flag_t {
 enum {
   F_TORRC, F_DEFAULTS, F_IGNORE_MISSING, F_VERIFY, F_VERSION, F_LIBVERSIONS,
   F_HELP, F_LIST_OPTIONS, F_LIST_DEPRECATED, F_LIST_MODULES, F_QUIET, F_HUSH,
-  F_NT_SERVICE, F_DUMP_MANPAGE, F_DUMP_CONFIG, F_HASH_PASSWORD,
+  F_NT_SERVICE, F_DUMP_MANPAGE, F_DUMP_CONFIG, F_HASH_PASSWORD, F_LIST_FINGERPRINT,
 };
 
 static const cmdline_flag_t flags[] = {
@@ -42,6 +42,7 @@ static const cmdline_flag_t flags[] = {
   { "--dump-manpage-options", ARG_NONE, F_DUMP_MANPAGE },
   { "--dump-config", ARG_NONE, F_DUMP_CONFIG },
   { "--hash-password", ARG_REQUIRED, F_HASH_PASSWORD },
+  { "--list-fingerprint", ARG_NONE, F_LIST_FINGERPRINT },
   { NULL, ARG_NONE, 0 },
 };
 
@@ -53,7 +54,7 @@ set_command(tor_cmdline_t *out, tor_command_t cmd)
    * wherever they are, and itself wins over --verify-config and
    * --dump-config. */
   int informational = cmd != CMD_VERIFY_CONFIG && cmd != CMD_DUMP_CONFIG &&
-                      cmd != CMD_HASH_PASSWORD;
+                      cmd != CMD_HASH_PASSWORD && cmd != CMD_LIST_FINGERPRINT;
   if (out->command == CMD_RUN_TOR ||
       (out->command == CMD_HASH_PASSWORD && informational) ||
       (cmd == CMD_HASH_PASSWORD &&
@@ -101,6 +102,7 @@ cmdline_parse(int argc, char **argv, tor_cmdline_t *out, char *err, size_t errle
           set_command(out, CMD_HASH_PASSWORD);
           break;
         case F_DUMP_MANPAGE: set_command(out, CMD_DUMP_MANPAGE_OPTIONS); break;
+        case F_LIST_FINGERPRINT: set_command(out, CMD_LIST_FINGERPRINT); break;
         case F_DUMP_CONFIG:
           /* tor: --dump-config [short|full|non-builtin] */
           set_command(out, CMD_DUMP_CONFIG);

@@ -87,6 +87,7 @@ typedef enum {
   CMD_DUMP_MANPAGE_OPTIONS,
   CMD_DUMP_CONFIG,
   CMD_HASH_PASSWORD,           /* --hash-password PW */
+  CMD_LIST_FINGERPRINT,        /* --list-fingerprint: make the relay keys, print */
 } tor_command_t;
 
 typedef struct tor_cmdline_t {

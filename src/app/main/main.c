@@ -20,6 +20,7 @@
 #include "feature/hs/hs_service.h"
 #include "feature/nodelist/default_dirs.h"
 #include "feature/nodelist/dir_servers.h"
+#include "feature/relay/relay_keys.h"
 #include "lib/fs/fsutil.h"
 #include "lib/log/log.h"
 
@@ -638,6 +639,46 @@ tor_config_text(void)
   return text;
 }
 
+/* --list-fingerprint, as tor and chutney use it: a relay's keys made (or
+ * loaded) in the DataDirectory, the fingerprint files written, and
+ * "NICKNAME XXXX XXXX ..." printed. Only relays (an ORPort) have them. */
+static int
+list_fingerprint(const or_options_t *options)
+{
+  char err[1024], fp[50], spaced[50], ed[44];
+  int is_relay = 0;
+  for (const config_line_t *l = options->ORPorts; l; l = l->next)
+    if (strcmp(l->value, "0"))
+      is_relay = 1;
+  if (!is_relay) {
+    log_err(LD_CONFIG, "Clients don't have long-term identity keys. Exiting.");
+    return 1;
+  }
+  const char *nick = options->Nickname ? options->Nickname : "Unnamed";
+  relay_keys_t k;
+  if (fs_check_private_dir(options->DataDirectory, 1, err, sizeof(err)) < 0 ||
+      relay_keys_load_or_create(options->DataDirectory, time(NULL), &k, err, sizeof(err)) < 0) {
+    log_err(LD_GENERAL, "%s", err);
+    log_err(LD_GENERAL, "Error initializing keys; exiting.");
+    return 1;
+  }
+  int rv = relay_keys_write_fingerprints(options->DataDirectory, nick, &k, err, sizeof(err));
+  if (rv < 0) {
+    log_err(LD_FS, "Error writing fingerprint files: %s", err);
+  } else {
+    relay_keys_format_fingerprint(k.fingerprint, 0, fp);
+    relay_keys_format_fingerprint(k.fingerprint, 1, spaced);
+    relay_keys_format_ed25519(k.master_pk, ed);
+    log_notice(LD_GENERAL, "Your Tor server's identity key fingerprint is '%s %s'", nick, fp);
+    log_notice(LD_GENERAL, "Your Tor server's identity key ed25519 fingerprint is '%s %s'",
+               nick, ed);
+    printf("%s %s\n", nick, spaced);
+    fflush(stdout);
+  }
+  relay_keys_clear(&k);
+  return rv < 0 ? 1 : 0;
+}
+
 /* --dump-config: "full" prints every option; "short" those that differ
  * from the built-in defaults plus the defaults torrc, as tor does. */
 static int
@@ -697,6 +738,10 @@ tor_run_main(int argc, char **argv)
   set_options(options);
   if (cmdline.command == CMD_DUMP_CONFIG) {
     status = dump_config(options, cmdline.dump_full);
+    goto out;
+  }
+  if (cmdline.command == CMD_LIST_FINGERPRINT) {
+    status = list_fingerprint(options);
     goto out;
   }
   if (cmdline.command == CMD_VERIFY_CONFIG) {

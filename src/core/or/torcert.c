@@ -197,3 +197,32 @@ rsa_ed_crosscert_check(const rsa_ed_crosscert_t *cc,
   }
   return 0;
 }
+
+int
+ed25519_cert_encode(uint8_t out[ED25519_CERT_WITH_SIGNER_LEN], uint8_t cert_type,
+                    const uint8_t certified_key[32], const uint8_t signer_pk[32],
+                    const uint8_t signer_esk[64], time_t expires)
+{
+  uint64_t hours = ((uint64_t)(expires < 0 ? 0 : expires) + 3599) / 3600;
+  uint8_t *p = out;
+
+  if (hours > UINT32_MAX)
+    hours = UINT32_MAX;
+  *p++ = 1;
+  *p++ = cert_type;
+  *p++ = (uint8_t)(hours >> 24);
+  *p++ = (uint8_t)(hours >> 16);
+  *p++ = (uint8_t)(hours >> 8);
+  *p++ = (uint8_t)hours;
+  *p++ = CERT_KEYTYPE_ED25519;
+  memcpy(p, certified_key, 32);
+  p += 32;
+  *p++ = 1;                     /* one extension */
+  *p++ = 0;                     /* ExtLength = 32 */
+  *p++ = 32;
+  *p++ = CERTEXT_SIGNED_WITH_KEY;
+  *p++ = 0;                     /* no flags, as tor sends it */
+  memcpy(p, signer_pk, 32);
+  p += 32;
+  return ed25519_sign_expanded(p, out, (size_t)(p - out), signer_esk);
+}

@@ -34,6 +34,16 @@
 #define CERTEXT_FLAG_AFFECTS_VALIDATION 1
 
 #define ED25519_CERT_MIN_LEN (1 + 1 + 4 + 1 + 32 + 1 + ED25519_SIG_LEN)
+/* A certificate with the signed-with-ed25519-key extension only. */
+#define ED25519_CERT_WITH_SIGNER_LEN (1 + 1 + 4 + 1 + 32 + 1 + 36 + ED25519_SIG_LEN)
+
+/* Encodes and signs a certificate of cert_type for the Ed25519 key
+ * certified_key, with the signed-with-ed25519-key extension (signer_pk,
+ * flags 0) as tor writes them, signed by signer_esk (expanded), expiring
+ * at `expires` rounded up to the hour. 0, or -1. */
+int ed25519_cert_encode(uint8_t out[ED25519_CERT_WITH_SIGNER_LEN], uint8_t cert_type,
+                        const uint8_t certified_key[32], const uint8_t signer_pk[32],
+                        const uint8_t signer_esk[64], time_t expires);
 
 typedef struct ed25519_cert_t {
   uint8_t cert_type;

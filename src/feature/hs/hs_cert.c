@@ -1,6 +1,7 @@
 #include "orconfig.h"
 
 #include "feature/hs/hs_cert.h"
+#include "core/or/torcert.h"
 
 #include "lib/crypt/ed25519.h"
 
@@ -8,37 +9,12 @@
 
 #include <string.h>
 
-#define CERT_VERSION 1
-#define CERT_KEY_TYPE_ED25519 1
-#define CERT_EXT_SIGNED_WITH_KEY 4
-
 int
 hs_cert_encode(uint8_t out[HS_CERT_ENCODED_LEN], uint8_t cert_type,
                const uint8_t certified_key[32], const uint8_t signer_pk[32],
                const uint8_t signer_esk[64], time_t expires)
 {
-  uint64_t hours = ((uint64_t)(expires < 0 ? 0 : expires) + 3599) / 3600;
-  uint8_t *p = out;
-
-  if (hours > UINT32_MAX)
-    hours = UINT32_MAX;
-  *p++ = CERT_VERSION;
-  *p++ = cert_type;
-  *p++ = (uint8_t)(hours >> 24);
-  *p++ = (uint8_t)(hours >> 16);
-  *p++ = (uint8_t)(hours >> 8);
-  *p++ = (uint8_t)hours;
-  *p++ = CERT_KEY_TYPE_ED25519;
-  memcpy(p, certified_key, 32);
-  p += 32;
-  *p++ = 1;                     /* one extension */
-  *p++ = 0;                     /* ExtLength = 32 */
-  *p++ = 32;
-  *p++ = CERT_EXT_SIGNED_WITH_KEY;
-  *p++ = 0;                     /* no flags, as tor sends it */
-  memcpy(p, signer_pk, 32);
-  p += 32;
-  return ed25519_sign_expanded(p, out, (size_t)(p - out), signer_esk);
+  return ed25519_cert_encode(out, cert_type, certified_key, signer_pk, signer_esk, expires);
 }
 
 /* Little-endian 32 bytes <-> BIGNUM (OpenSSL works big-endian). */
