@@ -884,8 +884,8 @@ hs_services_log_stats(void)
 {
   for (int i = 0; i < hs.n; i++) {
     const hs_service_t *svc = hs.services[i];
-    if (svc->removed)
-      continue;
+    if (svc->removed || svc->ob)
+      continue;   /* a frontend serves no streams: its backends do */
     log_notice(LD_REND, "Onion service %s.onion: %llu stream(s) served, %llu bytes sent, "
                "%llu bytes received.", svc_name(svc), (unsigned long long)svc->stats.streams,
                (unsigned long long)svc->stats.bytes_sent,
