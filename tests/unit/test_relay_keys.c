@@ -216,5 +216,6 @@ UNITTEST(relay_keys, corrupt_files_refused_never_replaced)
   memcpy(bad, good, len);
   bad[len - 1] ^= 1;
   expect_refused("ed25519_signing_cert", bad, len, "not signed by the master");
+  expect_refused("ed25519_signing_cert", good, len - 1, "truncated");
   free(good);
 }

@@ -83,6 +83,7 @@ print_help(void)
          "  --list-torrc-options       list every option this tor accepts\n"
          "  --list-modules             list the optional modules and whether they are built\n"
          "  --hash-password PASSWORD   print the HashedControlPassword value for PASSWORD\n"
+         "  --list-fingerprint         make or load a relay's keys and print its fingerprint\n"
          "  --quiet, --hush            log only errors (--quiet) or warnings (--hush) at startup\n"
          "  -h, --help                 this message\n"
          "  --Option value             set a torrc option (overrides the torrc)\n\n",

@@ -216,10 +216,13 @@ signing_read(paths_t *p, relay_keys_t *k, time_t now, char *err, size_t errlen)
              have_key ? "ed25519_signing_cert" : "ed25519_signing_secret_key");
     return -1;
   }
-  if (tor_keyfile_read_body(key_path, TAG_SIGNING_SECRET, k->signing_esk, 64, &why) < 0 ||
-      tor_keyfile_read_body(cert_path, TAG_SIGNING_CERT, k->signing_cert,
+  if (tor_keyfile_read_body(key_path, TAG_SIGNING_SECRET, k->signing_esk, 64, &why) < 0) {
+    snprintf(err, errlen, "%s: %s", key_path, why);
+    return -1;
+  }
+  if (tor_keyfile_read_body(cert_path, TAG_SIGNING_CERT, k->signing_cert,
                             sizeof(k->signing_cert), &why) < 0) {
-    snprintf(err, errlen, "%s: %s", why && strstr(why, "cert") ? cert_path : key_path, why);
+    snprintf(err, errlen, "%s: %s", cert_path, why);
     return -1;
   }
   if (ed25519_public_from_seckey(k->signing_pk, k->signing_esk) < 0) {
